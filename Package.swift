@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Berth: a Docker-compatible container engine. Module layout and dependency direction
+/// follow `design.md`: pure modules (BerthOCI, BerthTemplate) do no I/O; everything points down.
+let package = Package(
+  name: "Berth",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "berth", targets: ["berth"]),
+    .library(name: "BerthEngine", targets: ["BerthEngine"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+  ],
+  targets: [
+    // C: the clone → setup → exec path and the libc calls Swift cannot make safely.
+    .target(name: "CBerth"),
+    .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+    // PURE: image-spec and runtime-spec types, references, digests.
+    .target(name: "BerthOCI"),
+    // PURE: Go text/template subset for `--format`.
+    .target(name: "BerthTemplate"),
+    // Syscall wrappers with errno and operands.
+    .target(name: "BerthSystem", dependencies: ["CBerth"]),
+    // Content store, layer archives, snapshots.
+    .target(
+      name: "BerthImage",
+      dependencies: [
+        "BerthOCI", "BerthSystem", "CArchive", "CBerth",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // OCI runtime: namespaces, mounts, cgroups, capabilities, seccomp.
+    .target(name: "BerthRuntime", dependencies: ["BerthOCI", "BerthSystem", "CBerth", "CSeccomp"]),
+    // Services and metadata store.
+    .target(
+      name: "BerthEngine",
+      dependencies: [
+        "BerthOCI", "BerthImage", "BerthRuntime", "BerthSystem",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
+    .executableTarget(
+      name: "berth",
+      dependencies: [
+        "BerthEngine", "BerthTemplate",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      linkerSettings: []),
+    .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
+    .testTarget(name: "BerthTemplateTests", dependencies: ["BerthTemplate"]),
+    .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "CArchive"]),
+    .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
+    .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
+    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine"]),
+  ]
+)

@@ -1,0 +1,204 @@
+import BerthImage
+import BerthOCI
+import BerthRuntime
+import BerthSystem
+import CBerth
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// How a started container's stdio is connected.
+public enum StdioMode: Sendable {
+  /// The container's stdout and stderr are this process's; stdin too when `stdin` is true,
+  /// /dev/null otherwise.
+  case inherit(stdin: Bool)
+  /// A new pseudo-terminal; this process relays it to its own stdin/stdout.
+  case terminal(stdin: Bool)
+  /// Given file descriptors of this process (pipes, files), dup'ed to the container's 0, 1, 2;
+  /// a negative stdin means /dev/null.
+  case files(stdin: Int32, stdout: Int32, stderr: Int32)
+}
+
+/// A container whose init is running.
+public struct RunningContainer: Sendable {
+  /// The container's id.
+  public let id: String
+  /// Its init process.
+  public let process: ContainerProcess
+  /// Its cgroup.
+  public let cgroup: Cgroup
+  /// The pty master when it has a terminal.
+  public let terminalMaster: Int32?
+  /// Whether --rm was given.
+  public let autoRemove: Bool
+}
+
+extension ContainerService {
+  /// Starts a created or exited container.
+  public func start(_ ref: String, stdio: StdioMode) throws -> RunningContainer {
+    let c = try get(ref)
+    if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
+      throw BerthError.conflict("container \(c.shortID) is already running")
+    }
+    let image = try images.resolve(c.imageID.description)
+    let imageConfig = try images.config(of: image)
+    let dir = paths.container(c.id)
+    try prepareDirectories(id: c.id, hostname: c.config.config.hostname ?? c.shortID)
+    var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
+
+    var master: Int32 = -1
+    var slave: Int32 = -1
+    let stdioFds: ContainerProcess.Stdio
+    var nullFd: Int32 = -1
+    switch stdio {
+    case .inherit(let withStdin):
+      if !withStdin { nullFd = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+      stdioFds = .init(stdin: withStdin ? 0 : nullFd, stdout: 1, stderr: 2)
+    case .files(let i, let o, let e):
+      if i < 0 { nullFd = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+      stdioFds = .init(stdin: i < 0 ? nullFd : i, stdout: o, stderr: e)
+    case .terminal:
+      let r = berth_open_pty(&master, &slave)
+      if r < 0 { throw SystemError("openpty", "", errno: -r) }
+      stdioFds = .init(stdin: slave, stdout: slave, stderr: slave, terminal: true)
+      spec.process.terminal = true
+    }
+    defer {
+      if nullFd >= 0 { close(nullFd) }
+      if slave >= 0 { close(slave) }
+    }
+
+    let seccomp = try compiledSeccomp(spec)
+    let cgroup = Cgroup(containerID: c.id)
+    cgroup.remove()
+    let process: ContainerProcess
+    do {
+      try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
+      try FileSystem.writeAtomically(dir + "/config.json", try JSONEncoder().encode(spec))
+      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp)
+    } catch let error as BerthError {
+      cgroup.remove()
+      if master >= 0 { close(master) }
+      try recordExit(c.id, code: error.exitStatus ?? 125, oom: false, error: error.message)
+      throw error
+    } catch {
+      cgroup.remove()
+      if master >= 0 { close(master) }
+      try recordExit(c.id, code: 125, oom: false, error: "\(error)")
+      throw error
+    }
+    let startTime = Processes.startTime(of: process.pid) ?? 0
+    try store.write { db in
+      try db.execute(
+        sql: """
+          UPDATE containers SET state = 'running', pid = ?, pid_start = ?, started_at = ?, exit_code = 0,
+          oom_killed = 0, error = '' WHERE id = ?
+          """, arguments: [process.pid, Int64(startTime), Timestamp.now(), c.id])
+    }
+    return RunningContainer(
+      id: c.id, process: process, cgroup: cgroup, terminalMaster: master >= 0 ? master : nil,
+      autoRemove: c.config.host.autoRemove)
+  }
+
+  /// Waits for a started container to exit, records the exit, frees its cgroup and, for --rm,
+  /// removes it. Returns Docker's exit code.
+  public func wait(_ running: RunningContainer) throws -> Int32 {
+    let code = running.process.wait()
+    let oom = running.cgroup.oomKilled()
+    running.cgroup.remove()
+    try recordExit(running.id, code: code, oom: oom, error: "")
+    if running.autoRemove { try remove(running.id, force: true) }
+    return code
+  }
+
+  /// Starts a container in the foreground (as `docker run` without -d): signals to this process
+  /// are forwarded, a terminal is relayed, and the exit code is returned when it exits.
+  public func run(_ ref: String, stdio: StdioMode) throws -> Int32 {
+    let running = try start(ref, stdio: stdio)
+    berth_forward_signals(running.process.pid)
+    if let master = running.terminalMaster {
+      var withStdin = false
+      if case .terminal(let s) = stdio { withStdin = s }
+      berth_pump_tty(master, withStdin ? 0 : -1, 1)
+      close(master)
+    }
+    return try wait(running)
+  }
+
+  func recordExit(_ id: String, code: Int32, oom: Bool, error: String) throws {
+    try store.write { db in
+      try db.execute(
+        sql: """
+          UPDATE containers SET state = 'exited', pid = 0, pid_start = 0, exit_code = ?, oom_killed = ?,
+          error = ?, finished_at = ? WHERE id = ?
+          """, arguments: [code, oom, error, Timestamp.now(), id])
+    }
+  }
+
+  /// The OCI runtime spec of a container: its image's layers, Docker's defaults, its settings.
+  func runtimeSpec(for c: ContainerRecord, imageConfig: ImageConfig) throws -> RuntimeSpec {
+    let dir = paths.container(c.id)
+    let host = c.config.host
+    let cfg = c.config.config
+    let user = try UserLookup.resolve(
+      cfg.user ?? "", passwd: images.readFile("/etc/passwd", in: imageConfig, upper: dir + "/upper"),
+      group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper"))
+    var env = cfg.env ?? []
+    if !env.contains(where: { $0.hasPrefix("HOME=") }) { env.append("HOME=\(user.home)") }
+    var process = RuntimeSpec.Process(args: c.config.argv, env: env)
+    process.cwd = (cfg.workingDir ?? "").isEmpty ? "/" : cfg.workingDir!
+    process.user = .init(uid: user.uid, gid: user.gid, additionalGids: user.additionalGids)
+    process.capabilities = .init(
+      try Capabilities.resolve(add: host.capAdd, drop: host.capDrop, privileged: host.privileged))
+    process.rlimits = host.ulimits
+    process.noNewPrivileges = SecurityOptions.noNewPrivileges(host)
+    process.terminal = cfg.tty ?? false
+
+    var root = RuntimeSpec.Root(
+      path: dir + "/rootfs", lowerDirs: images.layerDirectories(of: imageConfig), upperDir: dir + "/upper",
+      workDir: dir + "/work")
+    root.readonly = host.readonlyRootfs
+    var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
+    for file in ["resolv.conf", "hostname", "hosts"] {
+      mounts.append(.init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
+    }
+    var linux = RuntimeSpec.Linux()
+    if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
+    linux.privileged = host.privileged
+    if !host.privileged {
+      linux.maskedPaths = RuntimeSpec.defaultMaskedPaths
+      linux.readonlyPaths = RuntimeSpec.defaultReadonlyPaths
+      linux.devices = RuntimeSpec.defaultDevices
+      if !SecurityOptions.seccompUnconfined(host) {
+        linux.seccomp = host.seccompProfile ?? SeccompProfile.dockerDefault()
+      }
+    } else {
+      mounts[1] = .init(destination: "/dev", type: "bind", source: "/dev", options: ["rbind", "nosuid"])
+    }
+    if host.memory > 0 { linux.resources.memory = host.memory }
+    if host.memorySwap != 0 { linux.resources.memorySwap = host.memorySwap }
+    if host.nanoCPUs > 0 { linux.resources.nanoCPUs = host.nanoCPUs }
+    if host.cpuShares > 0 { linux.resources.cpuShares = host.cpuShares }
+    if host.pidsLimit > 0 { linux.resources.pidsLimit = host.pidsLimit }
+    return RuntimeSpec(
+      process: process, root: root, hostname: cfg.hostname ?? c.shortID, mounts: mounts, linux: linux)
+  }
+
+  /// The container's seccomp filter, compiled once per profile and capability set and cached in
+  /// the exec root.
+  func compiledSeccomp(_ spec: RuntimeSpec) throws -> [UInt8]? {
+    guard let profile = spec.linux.seccomp else { return nil }
+    let caps = Set(spec.process.capabilities.bounding)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let key = Digest.sha256(of: Array(try encoder.encode(profile)) + Array(caps.sorted().joined(separator: ",").utf8))
+    let cache = "\(paths.execRoot)/seccomp-\(key.hex.prefix(32)).bpf"
+    if let bytes = try? FileSystem.read(cache), !bytes.isEmpty, bytes.count % 8 == 0 { return bytes }
+    let bpf = try SeccompCompiler.compile(profile, capabilities: caps)
+    try? FileSystem.writeAtomically(cache, bpf)
+    return bpf
+  }
+}

@@ -1,0 +1,178 @@
+import BerthImage
+import BerthOCI
+import BerthRuntime
+import BerthSystem
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Containers: create, list, find, remove. Starting lives in `ContainerService+Start.swift`.
+public final class ContainerService: Sendable {
+  let paths: Paths
+  let store: MetadataStore
+  let images: ImageService
+
+  init(paths: Paths, store: MetadataStore, images: ImageService) {
+    self.paths = paths
+    self.store = store
+    self.images = images
+  }
+
+  /// Creates a container (state `created`) from options; nothing runs yet.
+  public func create(_ options: CreateOptions) throws -> ContainerRecord {
+    let image = try images.resolve(options.image)
+    let imageConfig = try images.config(of: image)
+    let name = try options.name.map(validName) ?? NameGenerator.random()
+    var id = ""
+    for b in (0..<32).map({ _ in UInt8.random(in: 0...255) }) { id += String(format: "%02x", b) }
+    let hostname = options.hostname ?? String(id.prefix(12))
+
+    let run: RunConfiguration
+    do {
+      run = try imageConfig.runConfiguration(options.overrides, hostname: hostname)
+    } catch {
+      throw BerthError.invalid(error.description)
+    }
+    var config = ContainerConfig(
+      hostname: hostname, domainname: "", user: run.user, attachStdin: options.openStdin, attachStdout: true,
+      attachStderr: true, exposedPorts: imageConfig.config?.exposedPorts, tty: options.tty,
+      openStdin: options.openStdin, stdinOnce: options.openStdin, env: run.processEnv, cmd: run.cmd,
+      image: options.image, volumes: imageConfig.config?.volumes, workingDir: run.workingDir,
+      entrypoint: run.entrypoint,
+      labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })
+    config.stopSignal = imageConfig.config?.stopSignal
+    var host = options.host
+    host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
+    host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
+    for opt in host.securityOpt { try SecurityOptions.validate(opt, host: &host) }
+    if !["default", "none", "bridge", "host"].contains(host.networkMode) {
+      throw BerthError.notFound("network \(host.networkMode) not found")
+    }
+    let settings = ContainerSettings(config: config, host: host, argv: run.argv)
+    let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    let now = Timestamp.now()
+    do {
+      try store.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO containers (id, name, image_id, image_name, config, state, created)
+            VALUES (?, ?, ?, ?, ?, 'created', ?)
+            """, arguments: [id, name, image.id.description, options.image, json, now])
+      }
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+      let other = try store.read { db in
+        try String.fetchOne(db, sql: "SELECT id FROM containers WHERE name = ?", arguments: [name])
+      }
+      throw BerthError.conflict(
+        "Conflict. The container name \"/\(name)\" is already in use by container \"\(other ?? "")\". You have to remove (or rename) that container to be able to reuse that name."
+      )
+    }
+    do {
+      try prepareDirectories(id: id, hostname: hostname)
+    } catch {
+      try? remove(id, force: true)
+      throw error
+    }
+    return try get(id)
+  }
+
+  /// The container's directory with its writable layer and the files bind-mounted into /etc.
+  func prepareDirectories(id: String, hostname: String) throws {
+    let dir = paths.container(id)
+    for sub in ["upper", "work", "rootfs"] { try FileSystem.makeDirectory(dir + "/" + sub) }
+    try FileSystem.writeAtomically(dir + "/hostname", Array("\(hostname)\n".utf8))
+    let hosts = """
+      127.0.0.1\tlocalhost
+      ::1\tlocalhost ip6-localhost ip6-loopback
+      fe00::0\tip6-localnet
+      ff00::0\tip6-mcastprefix
+      ff02::1\tip6-allnodes
+      ff02::2\tip6-allrouters
+
+      """
+    try FileSystem.writeAtomically(dir + "/hosts", Array(hosts.utf8))
+    try FileSystem.writeAtomically(dir + "/resolv.conf", Array(ResolvConf.forContainer().utf8))
+  }
+
+  /// Every container (running first, then newest first), or only running ones.
+  public func list(all: Bool = true) throws -> [ContainerRecord] {
+    try store.read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT * FROM containers \(all ? "" : "WHERE state IN ('running', 'paused', 'restarting')") ORDER BY created DESC"
+      ).map { try ContainerRecord(row: $0) }
+    }
+  }
+
+  /// Finds a container by full id, name, or unique id prefix.
+  public func get(_ ref: String) throws -> ContainerRecord {
+    let name = ref.hasPrefix("/") ? String(ref.dropFirst()) : ref
+    let row = try store.read { db -> Row? in
+      if let r = try Row.fetchOne(db, sql: "SELECT * FROM containers WHERE id = ? OR name = ?", arguments: [ref, name]) {
+        return r
+      }
+      guard !ref.isEmpty, ref.allSatisfy({ $0.isHexDigit }) else { return nil }
+      let rows = try Row.fetchAll(db, sql: "SELECT * FROM containers WHERE id LIKE ?", arguments: [ref + "%"])
+      if rows.count > 1 { throw BerthError.invalid("multiple IDs found with provided prefix: \(ref)") }
+      return rows.first
+    }
+    guard let row else { throw BerthError.notFound("No such container: \(ref)") }
+    return try ContainerRecord(row: row)
+  }
+
+  /// Removes a container; a running one only with force (it is killed first).
+  public func remove(_ ref: String, force: Bool) throws {
+    let c = try get(ref)
+    if c.state == .running || c.state == .paused {
+      guard force else {
+        throw BerthError.conflict(
+          "cannot remove container \"/\(c.name)\": container is running: stop the container before removing or force remove"
+        )
+      }
+      if Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
+        kill(c.pid, SIGKILL)
+        for _ in 0..<500 where Processes.isAlive(pid: c.pid, startTime: c.pidStart) { usleep(2000) }
+      }
+    }
+    Cgroup(containerID: c.id).remove()
+    try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
+    try FileSystem.removeTree(paths.container(c.id))
+  }
+
+  func validName(_ name: String) throws -> String {
+    let n = name.hasPrefix("/") ? String(name.dropFirst()) : name
+    let ok =
+      n.count >= 2 && n.first!.isASCII && (n.first!.isLetter || n.first!.isNumber)
+      && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+    guard ok else {
+      throw BerthError.invalid("Invalid container name (\(name)), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+    }
+    return n
+  }
+}
+
+/// The resolv.conf a container gets: the host's, without loopback nameservers (which would
+/// point at the container itself), falling back to public resolvers as Docker does.
+enum ResolvConf {
+  static func forContainer(host: String = "/etc/resolv.conf") -> String {
+    let text = (try? FileSystem.read(host)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    var lines: [String] = []
+    var servers = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let words = line.split(separator: " ", omittingEmptySubsequences: true)
+      if words.first == "nameserver", words.count > 1 {
+        let addr = words[1]
+        if addr.hasPrefix("127.") || addr == "::1" { continue }
+        servers += 1
+      }
+      lines.append(String(line))
+    }
+    if servers == 0 { lines += ["nameserver 8.8.8.8", "nameserver 8.8.4.4"] }
+    var out = lines.joined(separator: "\n")
+    if !out.hasSuffix("\n") { out += "\n" }
+    return out
+  }
+}

@@ -1,0 +1,71 @@
+import BerthOCI
+import BerthRuntime
+
+/// What a container was created with: Docker's `Config` (already combined with the image's) and
+/// the host settings of `HostConfig` that Berth supports.
+public struct ContainerSettings: Codable, Sendable {
+  /// Docker's container `Config`.
+  public var config: ContainerConfig
+  /// Host-side settings.
+  public var host: HostSettings
+  /// The combined argv.
+  public var argv: [String]
+}
+
+/// The `HostConfig` settings Berth supports.
+public struct HostSettings: Codable, Sendable, Equatable {
+  /// `--rm`.
+  public var autoRemove = false
+  /// `--privileged`.
+  public var privileged = false
+  /// `--read-only`.
+  public var readonlyRootfs = false
+  /// `--cap-add`.
+  public var capAdd: [String] = []
+  /// `--cap-drop`.
+  public var capDrop: [String] = []
+  /// `--security-opt` values as given.
+  public var securityOpt: [String] = []
+  /// `--memory` in bytes (0 = unlimited).
+  public var memory: Int64 = 0
+  /// `--memory-swap` in bytes (0 = default, -1 = unlimited).
+  public var memorySwap: Int64 = 0
+  /// `--cpus` × 1e9.
+  public var nanoCPUs: Int64 = 0
+  /// `--cpu-shares`.
+  public var cpuShares: Int64 = 0
+  /// `--pids-limit` (0 = unlimited).
+  public var pidsLimit: Int64 = 0
+  /// `--ulimit`.
+  public var ulimits: [RuntimeSpec.Rlimit] = []
+  /// `--network`: `none` (and, until networking lands, the default `bridge` behaves as `none`).
+  public var networkMode = "default"
+  /// A seccomp profile loaded from `--security-opt seccomp=FILE`.
+  public var seccompProfile: SeccompProfile?
+
+  /// Default settings.
+  public init() {}
+}
+
+/// Everything `create` needs.
+public struct CreateOptions: Sendable {
+  /// The image as the user named it (reference or id).
+  public var image: String
+  /// `--name`; nil makes a random name.
+  public var name: String?
+  /// Entrypoint, command, env, workdir, user.
+  public var overrides = RunOverrides()
+  /// `--hostname`.
+  public var hostname: String?
+  /// `-t`.
+  public var tty = false
+  /// `-i`.
+  public var openStdin = false
+  /// `--label`.
+  public var labels: [String: String] = [:]
+  /// Host settings.
+  public var host = HostSettings()
+
+  /// Options to run image with its defaults.
+  public init(image: String) { self.image = image }
+}

@@ -1,0 +1,166 @@
+import BerthImage
+import BerthOCI
+import Foundation
+
+/// `docker image inspect` output, in Docker's shape and key order, for the fields Berth has.
+public struct ImageInspect: Encodable, Sendable {
+  public var Id: String
+  public var RepoTags: [String]
+  public var RepoDigests: [String]
+  public var Parent: String
+  public var Comment: String
+  public var Created: String
+  public var DockerVersion: String
+  public var Author: String
+  public var Config: ContainerConfig?
+  public var Architecture: String
+  public var Variant: String?
+  public var Os: String
+  public var Size: Int64
+  public var GraphDriver: GraphDriver
+  public var RootFS: RootFS
+  public var Metadata: [String: String]
+
+  /// Storage driver details.
+  public struct GraphDriver: Encodable, Sendable {
+    public var Data: [String: String]
+    public var Name: String
+  }
+
+  /// Layer list.
+  public struct RootFS: Encodable, Sendable {
+    public var `Type`: String
+    public var Layers: [String]
+  }
+}
+
+/// `docker container inspect` output, in Docker's shape, for the fields Berth has.
+public struct ContainerInspect: Encodable, Sendable {
+  public var Id: String
+  public var Created: String
+  public var Path: String
+  public var Args: [String]
+  public var State: State
+  public var Image: String
+  public var ResolvConfPath: String
+  public var HostnamePath: String
+  public var HostsPath: String
+  public var LogPath: String
+  public var Name: String
+  public var RestartCount: Int
+  public var Driver: String
+  public var Platform: String
+  public var MountLabel: String
+  public var ProcessLabel: String
+  public var AppArmorProfile: String
+  public var HostConfig: HostConfig
+  public var GraphDriver: ImageInspect.GraphDriver
+  public var Mounts: [String]
+  public var Config: ContainerConfig
+  public var NetworkSettings: NetworkSettings
+
+  /// Lifecycle state.
+  public struct State: Encodable, Sendable {
+    public var Status: String
+    public var Running: Bool
+    public var Paused: Bool
+    public var Restarting: Bool
+    public var OOMKilled: Bool
+    public var Dead: Bool
+    public var Pid: Int32
+    public var ExitCode: Int32
+    public var Error: String
+    public var StartedAt: String
+    public var FinishedAt: String
+  }
+
+  /// The HostConfig fields Berth supports.
+  public struct HostConfig: Encodable, Sendable {
+    public var NetworkMode: String
+    public var AutoRemove: Bool
+    public var Privileged: Bool
+    public var ReadonlyRootfs: Bool
+    public var CapAdd: [String]?
+    public var CapDrop: [String]?
+    public var SecurityOpt: [String]?
+    public var Memory: Int64
+    public var MemorySwap: Int64
+    public var NanoCpus: Int64
+    public var CpuShares: Int64
+    public var PidsLimit: Int64?
+    public var Ulimits: [Ulimit]?
+  }
+
+  /// One `--ulimit`.
+  public struct Ulimit: Encodable, Sendable {
+    public var Name: String
+    public var Hard: Int64
+    public var Soft: Int64
+  }
+
+  /// Network details (no networks until the networking issue: `none`).
+  public struct NetworkSettings: Encodable, Sendable {
+    public var Bridge = ""
+    public var SandboxID = ""
+    public var Ports: [String: String] = [:]
+    public var IPAddress = ""
+    public var Networks: [String: [String: String]] = [:]
+  }
+}
+
+extension ImageService {
+  /// Docker's inspect document for an image.
+  public func inspect(_ name: String) throws -> ImageInspect {
+    let image = try resolve(name)
+    let config = try self.config(of: image)
+    let chains = LayerStore.chainIDs(diffIDs: config.rootfs.diffIDs)
+    let dirs = chains.reversed().map { layers.diffPath($0) }
+    return ImageInspect(
+      Id: image.id.description,
+      RepoTags: image.tags.compactMap { try? Reference(parsing: $0).familiarString },
+      RepoDigests: [], Parent: "", Comment: config.history?.last?.comment ?? "", Created: image.created,
+      DockerVersion: "", Author: config.author ?? "", Config: config.config, Architecture: config.architecture,
+      Variant: config.variant, Os: config.os, Size: image.size,
+      GraphDriver: .init(
+        Data: dirs.isEmpty
+          ? [:]
+          : ["UpperDir": dirs[0], "LowerDir": dirs.dropFirst().joined(separator: ":")].filter { !$0.value.isEmpty },
+        Name: "overlay2"),
+      RootFS: .init(Type: "layers", Layers: config.rootfs.diffIDs.map(\.description)),
+      Metadata: ["LastTagTime": "0001-01-01T00:00:00Z"])
+  }
+}
+
+extension ContainerService {
+  /// Docker's inspect document for a container.
+  public func inspect(_ ref: String) throws -> ContainerInspect {
+    let c = try get(ref)
+    let dir = paths.container(c.id)
+    let h = c.config.host
+    let argv = c.config.argv
+    return ContainerInspect(
+      Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
+      State: .init(
+        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused, Restarting: false,
+        OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
+        StartedAt: c.startedAt, FinishedAt: c.finishedAt),
+      Image: c.imageID.description, ResolvConfPath: dir + "/resolv.conf", HostnamePath: dir + "/hostname",
+      HostsPath: dir + "/hosts", LogPath: "", Name: "/" + c.name, RestartCount: 0, Driver: "overlay2",
+      Platform: "linux", MountLabel: "", ProcessLabel: "", AppArmorProfile: "",
+      HostConfig: .init(
+        NetworkMode: h.networkMode, AutoRemove: h.autoRemove, Privileged: h.privileged, ReadonlyRootfs: h.readonlyRootfs,
+        CapAdd: h.capAdd.isEmpty ? nil : h.capAdd, CapDrop: h.capDrop.isEmpty ? nil : h.capDrop,
+        SecurityOpt: h.securityOpt.isEmpty ? nil : h.securityOpt, Memory: h.memory, MemorySwap: h.memorySwap,
+        NanoCpus: h.nanoCPUs, CpuShares: h.cpuShares, PidsLimit: h.pidsLimit > 0 ? h.pidsLimit : nil,
+        Ulimits: h.ulimits.isEmpty
+          ? nil
+          : h.ulimits.map {
+            .init(
+              Name: String($0.type.dropFirst(7)).lowercased(), Hard: $0.hard == .max ? -1 : Int64($0.hard),
+              Soft: $0.soft == .max ? -1 : Int64($0.soft))
+          }),
+      GraphDriver: .init(
+        Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
+      Mounts: [], Config: c.config.config, NetworkSettings: .init())
+  }
+}

@@ -1,0 +1,66 @@
+import BerthOCI
+import Foundation
+import GRDB
+
+/// Berth's metadata: images, tags and containers in SQLite (`berth.db`, WAL mode).
+///
+/// SQLite transactions make every change atomic: a SIGKILL at any instant leaves the old state
+/// or the new one. Files on disk (layers, container directories) are made before the row that
+/// names them and removed after it, so a crash leaves only unreferenced files, which
+/// `Recovery` removes on the next command.
+public final class MetadataStore: Sendable {
+  let db: DatabasePool
+
+  /// Opens (and migrates) the database at path.
+  public init(path: String) throws {
+    var config = Configuration()
+    config.busyMode = .timeout(30)
+    db = try DatabasePool(path: path, configuration: config)
+    try Self.migrator.migrate(db)
+  }
+
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE images (
+            id TEXT PRIMARY KEY NOT NULL,
+            manifest TEXT NOT NULL,
+            created TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            last_tag_time TEXT
+          );
+          CREATE TABLE tags (
+            name TEXT PRIMARY KEY NOT NULL,
+            image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
+          );
+          CREATE INDEX tags_image ON tags(image_id);
+          CREATE TABLE containers (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            image_id TEXT NOT NULL,
+            image_name TEXT NOT NULL,
+            config TEXT NOT NULL,
+            state TEXT NOT NULL,
+            pid INTEGER NOT NULL DEFAULT 0,
+            pid_start INTEGER NOT NULL DEFAULT 0,
+            exit_code INTEGER NOT NULL DEFAULT 0,
+            oom_killed INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            started_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z',
+            finished_at TEXT NOT NULL DEFAULT '0001-01-01T00:00:00Z'
+          );
+          CREATE INDEX containers_image ON containers(image_id);
+          """)
+    }
+    return m
+  }
+
+  /// Runs a read.
+  public func read<T>(_ body: (Database) throws -> T) throws -> T { try db.read(body) }
+
+  /// Runs a write in one transaction.
+  public func write<T>(_ body: (Database) throws -> T) throws -> T { try db.write(body) }
+}

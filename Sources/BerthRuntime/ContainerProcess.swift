@@ -1,0 +1,186 @@
+import BerthOCI
+import BerthSystem
+import CBerth
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The container's first process: cloned by the C init (`berth_spawn`) into new namespaces,
+/// moved into its cgroup, then told to go. See `CBerth.h` for the handshake.
+public struct ContainerProcess: Sendable {
+  /// Host pid of the container's init.
+  public let pid: Int32
+
+  /// The stdio the init gets: fds of the calling process dup'ed to 0, 1, 2.
+  public struct Stdio: Sendable {
+    public var stdin: Int32
+    public var stdout: Int32
+    public var stderr: Int32
+    /// Whether stdin is a terminal to make the controlling terminal.
+    public var terminal: Bool
+    /// Makes stdio.
+    public init(stdin: Int32, stdout: Int32, stderr: Int32, terminal: Bool = false) {
+      self.stdin = stdin
+      self.stdout = stdout
+      self.stderr = stderr
+      self.terminal = terminal
+    }
+  }
+
+  /// Starts the container described by spec in cgroup. `seccomp` is the compiled filter.
+  /// `beforeGo` runs after clone and cgroup placement, before the init proceeds (network setup).
+  public static func start(
+    spec: RuntimeSpec, cgroup: Cgroup, stdio: Stdio, seccomp: [UInt8]?,
+    beforeGo: (Int32) throws -> Void = { _ in }
+  ) throws -> ContainerProcess {
+    let arena = CArena()
+    let ops = SetupPlan.operations(for: spec)
+    var cOps = ops.map { op in
+      berth_op(
+        kind: op.kind.rawValue, source: arena.string(op.source), target: arena.string(op.target),
+        fstype: arena.string(op.fstype), data: op.data.isEmpty ? nil : arena.string(op.data),
+        flags: op.flags, mode: op.mode, dev: op.dev)
+    }
+    var rlimits = try spec.process.rlimits.map { r in
+      berth_rlimit(resource: Int32(try Rlimits.resource(named: r.type)), soft: r.soft, hard: r.hard)
+    }
+    let capLast = Rlimits.capLast()
+    let caps = spec.process.capabilities
+    let root = spec.root
+    let overlay =
+      root.lowerDirs.isEmpty
+      ? nil : "lowerdir=\(root.lowerDirs.joined(separator: ":")),upperdir=\(root.upperDir),workdir=\(root.workDir)"
+    var flags: Int32 = 0
+    for ns in spec.linux.namespaces {
+      switch ns {
+      case "pid": flags |= Int32(BERTH_NS_PID.rawValue)
+      case "network": flags |= Int32(BERTH_NS_NET.rawValue)
+      case "ipc": flags |= Int32(BERTH_NS_IPC.rawValue)
+      case "uts": flags |= Int32(BERTH_NS_UTS.rawValue)
+      case "mount": flags |= Int32(BERTH_NS_MOUNT.rawValue)
+      case "cgroup": flags |= Int32(BERTH_NS_CGROUP.rawValue)
+      default: throw BerthError.invalid("unknown namespace \(ns)")
+      }
+    }
+    let path = spec.process.env.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
+    var groups = spec.process.user.additionalGids
+    var filter = seccomp ?? []
+    var syncFd: Int32 = -1
+    var errorFd: Int32 = -1
+
+    let pid: Int32 = try cOps.withUnsafeMutableBufferPointer { opsBuf in
+      try rlimits.withUnsafeMutableBufferPointer { rlBuf in
+        try groups.withUnsafeMutableBufferPointer { gBuf in
+          try filter.withUnsafeMutableBytes { fBuf in
+            var config = berth_init_config()
+            config.clone_flags = flags
+            config.rootfs = arena.string(root.path)
+            config.overlay_data = overlay.map { arena.string($0) }
+            config.ops = UnsafePointer(opsBuf.baseAddress)
+            config.n_ops = Int32(opsBuf.count)
+            config.hostname = arena.string(spec.hostname)
+            config.readonly_rootfs = root.readonly ? 1 : 0
+            config.argv = arena.stringArray(spec.process.args)
+            config.envp = arena.stringArray(spec.process.env)
+            config.path_env = path.map { arena.string($0) }
+            config.cwd = arena.string(spec.process.cwd)
+            config.uid = spec.process.user.uid
+            config.gid = spec.process.user.gid
+            config.groups = UnsafePointer(gBuf.baseAddress)
+            config.n_groups = Int32(gBuf.count)
+            config.cap_bounding = Capabilities.mask(caps.bounding, last: capLast)
+            config.cap_effective = Capabilities.mask(caps.effective, last: capLast)
+            config.cap_permitted = Capabilities.mask(caps.permitted, last: capLast)
+            config.cap_inheritable = Capabilities.mask(caps.inheritable, last: capLast)
+            config.cap_ambient = Capabilities.mask(caps.ambient, last: capLast)
+            config.cap_last = Int32(capLast)
+            config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
+            config.seccomp_filter = seccomp == nil ? nil : UnsafeRawPointer(fBuf.baseAddress)
+            config.seccomp_len = Int32(fBuf.count / 8)
+            config.rlimits = UnsafePointer(rlBuf.baseAddress)
+            config.n_rlimits = Int32(rlBuf.count)
+            config.stdio = (stdio.stdin, stdio.stdout, stdio.stderr)
+            config.setsid_tty = stdio.terminal ? 1 : 0
+            config.loopback_up = flags & Int32(BERTH_NS_NET.rawValue) != 0 ? 1 : 0
+            if let adj = spec.process.oomScoreAdj {
+              config.oom_score_adj_set = 1
+              config.oom_score_adj = Int32(adj)
+            }
+            let pid = berth_spawn(&config, &syncFd, &errorFd)
+            if pid < 0 { throw SystemError("clone", "container init", errno: -pid) }
+            return pid
+          }
+        }
+      }
+    }
+    withExtendedLifetime(arena) {}
+
+    do {
+      try cgroup.add(pid: pid)
+      try beforeGo(pid)
+    } catch {
+      close(syncFd)
+      close(errorFd)
+      kill(pid, SIGKILL)
+      _ = berth_wait(pid)
+      throw error
+    }
+    var go: UInt8 = UInt8(ascii: "G")
+    _ = Glibc.write(syncFd, &go, 1)
+    close(syncFd)
+
+    var report = berth_init_error()
+    let n = withUnsafeMutableBytes(of: &report) { buf in
+      var total = 0
+      while total < buf.count {
+        let r = read(errorFd, buf.baseAddress! + total, buf.count - total)
+        if r < 0 && errno == EINTR { continue }
+        if r <= 0 { break }
+        total += r
+      }
+      return total
+    }
+    close(errorFd)
+    if n == 0 { return ContainerProcess(pid: pid) }
+    _ = berth_wait(pid)
+    throw BerthError(report: report, argv0: spec.process.args.first ?? "")
+  }
+
+  /// Waits for the process to exit; returns Docker's exit code (the code, or 128 + signal).
+  public func wait() -> Int32 {
+    let status = berth_wait(pid)
+    if status < 0 { return 255 }
+    return Processes.exitCode(fromWaitStatus: status)
+  }
+}
+
+/// A failure of the container's init before its command ran.
+extension BerthError {
+  /// Makes the error a failed init reported.
+  init(report r: berth_init_error, argv0: String) {
+    let detail = withUnsafeBytes(of: r.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let reason = String(cString: strerror(r.err))
+    if r.step == Int32(BERTH_STEP_EXEC.rawValue) {
+      if r.exit_code == 127 {
+        let message =
+          argv0.contains("/")
+          ? "exec: \"\(argv0)\": stat \(argv0): no such file or directory"
+          : "exec: \"\(argv0)\": executable file not found in $PATH"
+        self.init(.invalidArgument, message, exitStatus: 127)
+      } else {
+        self.init(.invalidArgument, "exec: \"\(detail)\": \(reason.lowercased())", exitStatus: 126)
+      }
+      return
+    }
+    let steps = [
+      "sync", "make / private", "mount the root filesystem", "mount", "pivot_root", "set the hostname",
+      "bring up loopback", "set rlimits", "load seccomp", "set capabilities", "set user", "set up stdio",
+      "change to the working directory", "exec", "make / read-only",
+    ]
+    let step = Int(r.step) - 1
+    let what = steps.indices.contains(step) ? steps[step] : "start"
+    self.init(.internal, "failed to start container: \(what) \(detail): \(reason)", exitStatus: r.exit_code)
+  }
+}

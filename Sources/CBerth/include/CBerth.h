@@ -1,0 +1,130 @@
+// CBerth: the code that runs between clone() and execve(), and libc calls Swift cannot make safely.
+//
+// Parent/child handshake (see berth_spawn):
+//
+// | step | parent (Swift, threaded)                      | child (C, single thread, new namespaces)          |
+// |------|-----------------------------------------------|---------------------------------------------------|
+// | 1    | pipes: sync (parent→child), error (child→parent, CLOEXEC) | -                                      |
+// | 2    | clone(flags); returns pid                      | blocks reading sync pipe                           |
+// | 3    | writes pid into cgroups, network setup         |                                                    |
+// | 4    | writes 'G' ("go") to sync pipe, closes it      | reads 'G' (EOF = parent died → _exit)              |
+// | 5    | reads error pipe                               | mounts, pivot_root, hostname, rlimits, seccomp,    |
+// |      |                                                | ids, capabilities, fds, chdir, execve              |
+// | 6    | EOF = execve happened; a berth_init_error =    | on failure: writes berth_init_error, _exit(exit)   |
+// |      | failure at that step                           |                                                    |
+//
+// Only async-signal-safe calls and raw syscalls run in the child: no malloc, no glibc setxid.
+#ifndef CBERTH_H
+#define CBERTH_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+/// Namespace flags for berth_init_config.clone_flags (sched.h's CLONE_NEW*).
+enum berth_namespace {
+  BERTH_NS_MOUNT = 0x00020000,
+  BERTH_NS_CGROUP = 0x02000000,
+  BERTH_NS_UTS = 0x04000000,
+  BERTH_NS_IPC = 0x08000000,
+  BERTH_NS_PID = 0x20000000,
+  BERTH_NS_NET = 0x40000000,
+};
+
+/// What one filesystem operation of the container's setup does.
+enum berth_op_kind {
+  BERTH_OP_MOUNT = 1,      ///< mount(source, target, fstype, flags, data); target made as a directory
+  BERTH_OP_BIND_FILE = 2,  ///< bind-mount source (a host file) onto target, made as an empty file
+  BERTH_OP_MKNOD = 3,      ///< mknod(target, mode, dev)
+  BERTH_OP_SYMLINK = 4,    ///< symlink(source → target)
+  BERTH_OP_MASK = 5,       ///< after pivot: /dev/null over a file, read-only tmpfs over a directory
+  BERTH_OP_READONLY = 6,   ///< after pivot: bind the path onto itself read-only
+  BERTH_OP_REMOUNT_RO = 7, ///< remount target read-only (bind mounts)
+};
+
+/// One setup operation; paths are inside the container's root.
+struct berth_op {
+  int kind;
+  const char *source;
+  const char *target;
+  const char *fstype;
+  const char *data;
+  unsigned long flags;
+  unsigned int mode;
+  unsigned long long dev;
+};
+
+/// One rlimit to set.
+struct berth_rlimit {
+  int resource;
+  unsigned long long soft;
+  unsigned long long hard;
+};
+
+/// Everything the child needs, prepared by the parent before clone.
+struct berth_init_config {
+  int clone_flags;
+  const char *rootfs;        ///< host path of the container's root mount point
+  const char *overlay_data;  ///< overlay options, or NULL to use rootfs as it is
+  const struct berth_op *ops;
+  int n_ops;
+  const char *hostname;
+  int readonly_rootfs;
+  const char *const *argv;
+  const char *const *envp;
+  const char *path_env;      ///< PATH used to look up argv[0]
+  const char *cwd;
+  uint32_t uid;
+  uint32_t gid;
+  const uint32_t *groups;
+  int n_groups;
+  uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+  int cap_last;
+  int no_new_privs;
+  const void *seccomp_filter; ///< raw struct sock_filter array, or NULL
+  int seccomp_len;            ///< number of sock_filter instructions
+  const struct berth_rlimit *rlimits;
+  int n_rlimits;
+  int stdio[3];
+  int setsid_tty;             ///< 1: setsid() and make fd 0 the controlling terminal
+  int loopback_up;            ///< 1: bring "lo" up (new network namespace)
+  int oom_score_adj_set;
+  int oom_score_adj;
+};
+
+/// Steps reported in berth_init_error.step.
+enum berth_step {
+  BERTH_STEP_SYNC = 1, BERTH_STEP_MOUNT_PRIVATE, BERTH_STEP_ROOTFS, BERTH_STEP_OP, BERTH_STEP_PIVOT,
+  BERTH_STEP_HOSTNAME, BERTH_STEP_LOOPBACK, BERTH_STEP_RLIMIT, BERTH_STEP_SECCOMP, BERTH_STEP_CAPS,
+  BERTH_STEP_USER, BERTH_STEP_STDIO, BERTH_STEP_CWD, BERTH_STEP_EXEC, BERTH_STEP_READONLY,
+};
+
+/// The message the child writes to the error pipe when a step fails.
+struct berth_init_error {
+  int step;
+  int err;            ///< errno
+  int exit_code;      ///< 125, 126 or 127
+  char detail[512];   ///< the operand (path, name) that failed
+};
+
+/// Clones the container's init. Returns the pid (>0), or -errno. On success *sync_fd is the
+/// write end of the go pipe and *error_fd the read end of the error pipe (both CLOEXEC).
+pid_t berth_spawn(const struct berth_init_config *config, int *sync_fd, int *error_fd);
+
+/// Installs handlers that forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to pid.
+void berth_forward_signals(pid_t pid);
+
+/// Relays a terminal: in_fd → master, master → out_fd, window size from in_fd on SIGWINCH.
+/// Puts in_fd in raw mode when it is a terminal and restores it. Returns when master hangs up.
+void berth_pump_tty(int master, int in_fd, int out_fd);
+
+/// Opens a new pty pair; returns 0 and the fds (both CLOEXEC) or -errno.
+int berth_open_pty(int *master, int *slave);
+
+/// waitpid retrying EINTR; returns the wait status or -errno.
+int berth_wait(pid_t pid);
+
+/// Creates a memfd; returns fd or -errno.
+int berth_memfd(const char *name);
+
+#endif

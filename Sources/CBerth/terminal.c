@@ -1,0 +1,144 @@
+// Signal forwarding and the terminal relay of a foreground container.
+#define _GNU_SOURCE
+#include "CBerth.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static volatile pid_t forward_pid = 0;
+static volatile sig_atomic_t winch_pending = 0;
+
+static void forward_handler(int sig) {
+  if (forward_pid > 0) kill(forward_pid, sig);
+}
+
+void berth_forward_signals(pid_t pid) {
+  forward_pid = pid;
+  int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = forward_handler;
+  sa.sa_flags = SA_RESTART;
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+static void winch_handler(int sig) {
+  (void)sig;
+  winch_pending = 1;
+}
+
+static void copy_winsize(int from, int to) {
+  struct winsize ws;
+  if (ioctl(from, TIOCGWINSZ, &ws) == 0) ioctl(to, TIOCSWINSZ, &ws);
+}
+
+static int write_all(int fd, const char *buf, ssize_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, buf, (size_t)n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    buf += w;
+    n -= w;
+  }
+  return 0;
+}
+
+void berth_pump_tty(int master, int in_fd, int out_fd) {
+  struct termios saved;
+  int is_tty = in_fd >= 0 && isatty(in_fd);
+  if (is_tty && tcgetattr(in_fd, &saved) == 0) {
+    struct termios raw = saved;
+    cfmakeraw(&raw);
+    tcsetattr(in_fd, TCSANOW, &raw);
+    copy_winsize(in_fd, master);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = winch_handler;
+    sigaction(SIGWINCH, &sa, NULL);
+  } else {
+    is_tty = 0;
+  }
+  char buf[16384];
+  int in_open = in_fd >= 0;
+  for (;;) {
+    if (winch_pending) {
+      winch_pending = 0;
+      copy_winsize(in_fd, master);
+    }
+    struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = in_open ? in_fd : -1, .events = POLLIN}};
+    int r = poll(fds, 2, -1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = read(master, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (write_all(out_fd, buf, n) < 0) break;
+    }
+    if (in_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = read(in_fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        in_open = 0;
+        // End of input: send the terminal's EOF character.
+        char eof = 4;
+        write_all(master, &eof, 1);
+      } else if (write_all(master, buf, n) < 0) {
+        break;
+      }
+    }
+  }
+  if (is_tty) tcsetattr(in_fd, TCSANOW, &saved);
+}
+
+int berth_open_pty(int *master, int *slave) {
+  int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (m < 0) return -errno;
+  if (grantpt(m) < 0 || unlockpt(m) < 0) {
+    int e = errno;
+    close(m);
+    return -e;
+  }
+  char name[128];
+  if (ptsname_r(m, name, sizeof name) != 0) {
+    int e = errno;
+    close(m);
+    return -e;
+  }
+  int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0) {
+    int e = errno;
+    close(m);
+    return -e;
+  }
+  *master = m;
+  *slave = s;
+  return 0;
+}
+
+int berth_wait(pid_t pid) {
+  int status;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, 0);
+    if (r == pid) return status;
+    if (r < 0 && errno != EINTR) return -errno;
+  }
+}
+
+int berth_memfd(const char *name) {
+  int fd = memfd_create(name, MFD_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import BerthEngine
+import BerthOCI
+import BerthRuntime
+import Foundation
+
+/// The options `run` and `create` share, named as Docker names them.
+struct ContainerOptions: ParsableArguments {
+  @Option(name: .long, help: "Assign a name to the container") var name: String?
+  @Option(name: [.short, .long], help: "Set environment variables") var env: [String] = []
+  @Option(name: .customLong("env-file"), help: "Read in a file of environment variables") var envFile: [String] = []
+  @Option(name: [.short, .customLong("workdir")], help: "Working directory inside the container") var workdir: String?
+  @Option(name: [.short, .long], help: "Username or UID (format: <name|uid>[:<group|gid>])") var user: String?
+  @Option(name: .long, help: "Overwrite the default ENTRYPOINT of the image") var entrypoint: String?
+  @Option(name: [.customShort("h"), .long], help: "Container host name") var hostname: String?
+  @Flag(name: [.short, .customLong("interactive")], help: "Keep STDIN open even if not attached") var interactive = false
+  @Flag(name: [.short, .customLong("tty")], help: "Allocate a pseudo-TTY") var tty = false
+  @Flag(name: .long, help: "Automatically remove the container when it exits") var rm = false
+  @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network (none, host)")
+  var network = "default"
+  @Option(name: [.short, .long], help: "Memory limit") var memory: String?
+  @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: -1 for unlimited") var memorySwap: String?
+  @Option(name: .long, help: "Number of CPUs") var cpus: Double?
+  @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight)") var cpuShares: Int64?
+  @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited)") var pidsLimit: Int64?
+  @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only") var readOnly = false
+  @Option(name: .customLong("cap-add"), help: "Add Linux capabilities") var capAdd: [String] = []
+  @Option(name: .customLong("cap-drop"), help: "Drop Linux capabilities") var capDrop: [String] = []
+  @Flag(name: .long, help: "Give extended privileges to this container") var privileged = false
+  @Option(name: .customLong("security-opt"), help: "Security Options") var securityOpt: [String] = []
+  @Option(name: .long, help: "Ulimit options") var ulimit: [String] = []
+  @Option(name: [.short, .long], help: "Set meta data on a container") var label: [String] = []
+
+  /// The engine's create options for image and command.
+  func createOptions(image: String, command: [String]) throws -> CreateOptions {
+    var o = CreateOptions(image: image)
+    o.name = name
+    var environment: [String] = []
+    for file in envFile { environment += try Self.readEnvFile(file) }
+    environment += env.compactMap(Self.resolveEnv)
+    o.overrides = RunOverrides(
+      entrypoint: entrypoint.map { [$0] }, cmd: command, env: environment, workingDir: workdir, user: user, tty: tty)
+    o.hostname = hostname
+    o.tty = tty
+    o.openStdin = interactive
+    for l in label {
+      let kv = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      o.labels[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+    }
+    var h = HostSettings()
+    h.autoRemove = rm
+    h.privileged = privileged
+    h.readonlyRootfs = readOnly
+    h.capAdd = capAdd
+    h.capDrop = capDrop
+    h.securityOpt = securityOpt
+    h.networkMode = network
+    if let memory { h.memory = try Self.bytes(memory, flag: "--memory") }
+    if let memorySwap { h.memorySwap = memorySwap == "-1" ? -1 : try Self.bytes(memorySwap, flag: "--memory-swap") }
+    if h.memory > 0 && h.memory < 6 * 1024 * 1024 {
+      throw BerthError.invalid("Minimum memory limit allowed is 6MB")
+    }
+    if let cpus {
+      guard cpus > 0 else { throw BerthError.invalid("invalid argument \"\(cpus)\" for \"--cpus\" flag: range is 0.01 to ...") }
+      h.nanoCPUs = Int64(cpus * 1e9)
+    }
+    if let cpuShares { h.cpuShares = cpuShares }
+    if let pidsLimit { h.pidsLimit = pidsLimit }
+    h.ulimits = try ulimit.map(Rlimits.parse)
+    o.host = h
+    return o
+  }
+
+  /// `-e KEY` takes KEY from this process's environment (dropped when unset).
+  static func resolveEnv(_ entry: String) -> String? {
+    if entry.contains("=") { return entry }
+    return ProcessInfo.processInfo.environment[entry].map { "\(entry)=\($0)" }
+  }
+
+  /// Docker's env file: `KEY=value` lines, `KEY` alone from the environment, `#` comments.
+  static func readEnvFile(_ path: String) throws -> [String] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      throw BerthError.invalid("open \(path): no such file or directory")
+    }
+    return text.split(separator: "\n").compactMap { raw in
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.isEmpty || line.hasPrefix("#") { return nil }
+      return resolveEnv(line)
+    }
+  }
+
+  /// Docker's RAMInBytes: `512m`, `1g`, `1024` (binary units).
+  static func bytes(_ s: String, flag: String) throws -> Int64 {
+    let lower = s.lowercased()
+    let units: [(String, Int64)] = [
+      ("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("tb", 1 << 40), ("k", 1 << 10), ("m", 1 << 20),
+      ("g", 1 << 30), ("t", 1 << 40), ("b", 1),
+    ]
+    for (suffix, factor) in units where lower.hasSuffix(suffix) {
+      if let n = Double(lower.dropLast(suffix.count)), n >= 0 { return Int64(n * Double(factor)) }
+    }
+    if let n = Int64(lower), n >= 0 { return n }
+    throw BerthError.invalid("invalid argument \"\(s)\" for \"\(flag)\" flag: invalid size: '\(s)'")
+  }
+}

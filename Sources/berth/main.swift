@@ -1,0 +1,48 @@
+import ArgumentParser
+import BerthEngine
+import BerthOCI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// Global options come before the command, as with dockerd/podman: `berth --data-root X run …`.
+var arguments = Array(CommandLine.arguments.dropFirst())
+while let first = arguments.first, first.hasPrefix("--") {
+  let (name, inline) = first.contains("=")
+    ? (String(first.prefix { $0 != "=" }), String(first.drop { $0 != "=" }.dropFirst())) : (first, nil)
+  guard let variable = ["--data-root": "BERTH_DATA_ROOT", "--exec-root": "BERTH_EXEC_ROOT"][name] else { break }
+  arguments.removeFirst()
+  guard let value = inline ?? arguments.first else {
+    printError("berth: flag needs an argument: \(name)\n")
+    exit(125)
+  }
+  if inline == nil { arguments.removeFirst() }
+  setenv(variable, value, 1)
+}
+
+do {
+  var command = try Berth.parseAsRoot(arguments)
+  try command.run()
+} catch let error as BerthError {
+  printError("Error: \(error.message)\n")
+  exit(error.exitStatus ?? CLI.failureStatus)
+} catch let error as ExitCode {
+  exit(error.rawValue)
+} catch {
+  let code = Berth.exitCode(for: error)
+  if code == .success {
+    print(Berth.fullMessage(for: error))
+    exit(0)
+  }
+  let message = Berth.message(for: error)
+  if error is CleanExit || message.isEmpty {
+    Berth.exit(withError: error)
+  }
+  if code == .validationFailure {
+    printError("berth: \(message)\nSee 'berth --help'.\n")
+    exit(125)
+  }
+  printError("Error: \(message)\n")
+  exit(CLI.failureStatus)
+}

@@ -1,0 +1,94 @@
+import BerthEngine
+import Foundation
+import Testing
+
+/// Real containers need root, overlayfs and cgroups: privileged tests run only as root.
+let isRoot = getuid() == 0
+
+/// Shared fixtures: a busybox rootfs tar made from Debian's busybox-static, temporary roots, and
+/// the built `berth` binary.
+enum BerthFixture {
+  static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+  /// The tar of a busybox root filesystem (made once per test process).
+  static let busyboxTar: String = {
+    let dir = NSTemporaryDirectory() + "berth-test-rootfs-\(getpid())"
+    let tar = NSTemporaryDirectory() + "berth-test-busybox-\(getpid()).tar"
+    _ = shell("\(repo)/scripts/busybox-rootfs.sh \(dir) >/dev/null && tar -C \(dir) -cf \(tar) . && rm -rf \(dir)")
+    return tar
+  }()
+
+  /// The `berth` binary the tests run (built by `swift build`).
+  static var berth: String {
+    for config in ["debug", "release"] {
+      let path = "\(repo)/.build/\(config)/berth"
+      if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return "\(repo)/.build/debug/berth"
+  }
+
+  /// Runs a shell command; returns its exit code and output.
+  @discardableResult
+  static func shell(_ command: String, stdin: String? = nil) -> (code: Int32, out: String, err: String) {
+    run("/bin/sh", ["-c", command], stdin: stdin)
+  }
+
+  /// Runs a program; returns its exit code, stdout and stderr.
+  static func run(_ path: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil)
+    -> (code: Int32, out: String, err: String)
+  {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    let input = Pipe()
+    p.standardInput = stdin == nil ? FileHandle.nullDevice : input
+    do { try p.run() } catch { return (-1, "", "\(error)") }
+    if let stdin {
+      input.fileHandleForWriting.write(Data(stdin.utf8))
+      try? input.fileHandleForWriting.close()
+    }
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  }
+}
+
+/// A temporary data root and exec root with the busybox image imported, removed at deinit.
+final class Sandbox {
+  let dataRoot: String
+  let execRoot: String
+
+  init(image: Bool = true) throws {
+    let base = NSTemporaryDirectory() + "berth-test-\(UUID().uuidString.prefix(8))"
+    dataRoot = base + "/data"
+    execRoot = base + "/exec"
+    if image {
+      let r = berth(["import", BerthFixture.busyboxTar, "busybox"])
+      guard r.code == 0 else { throw SandboxError(message: "import failed: \(r.err)") }
+    }
+  }
+
+  deinit {
+    let base = (dataRoot as NSString).deletingLastPathComponent
+    BerthFixture.shell("rm -rf '\(base)'")
+  }
+
+  /// The engine on this sandbox's roots.
+  func engine() throws -> Engine { try Engine(dataRoot: dataRoot, execRoot: execRoot) }
+
+  /// Runs the berth CLI with this sandbox's roots.
+  @discardableResult
+  func berth(_ args: [String], stdin: String? = nil) -> (code: Int32, out: String, err: String) {
+    BerthFixture.run(
+      BerthFixture.berth, ["--data-root", dataRoot, "--exec-root", execRoot] + args, stdin: stdin)
+  }
+}
+
+struct SandboxError: Error { var message: String }

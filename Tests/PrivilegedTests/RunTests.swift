@@ -1,0 +1,159 @@
+import BerthEngine
+import Foundation
+import Testing
+
+/// Real containers started through the `berth` CLI, checked from inside.
+@Suite(.enabled(if: isRoot, "needs root"), .serialized)
+struct RunTests {
+  let box: Sandbox
+
+  init() throws { box = try Sandbox() }
+
+  @Test func echoHello() {
+    let r = box.berth(["run", "--rm", "busybox", "echo", "hello"])
+    #expect(r.code == 0)
+    #expect(r.out == "hello\n")
+  }
+
+  @Test func pid1IsTheCommand() {
+    let r = box.berth(["run", "--rm", "busybox", "sh", "-c", "echo $$; cat /proc/1/comm"])
+    #expect(r.out == "1\nsh\n")
+  }
+
+  @Test func hostnameIsShortID() throws {
+    let r = box.berth(["run", "--name", "hn", "busybox", "hostname"])
+    let id = box.berth(["inspect", "-f", "{{.Id}}", "hn"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(id.count == 64)
+    #expect(r.out == String(id.prefix(12)) + "\n")
+    #expect(box.berth(["run", "--rm", "--hostname", "web", "busybox", "cat", "/etc/hostname"]).out == "web\n")
+  }
+
+  @Test func dockerCapabilities() {
+    let r = box.berth(["run", "--rm", "busybox", "grep", "-E", "^Cap(Eff|Bnd|Prm)", "/proc/self/status"])
+    #expect(r.out.contains("CapEff:\t00000000a80425fb"))
+    #expect(r.out.contains("CapBnd:\t00000000a80425fb"))
+    let drop = box.berth(["run", "--rm", "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "busybox", "grep", "CapEff", "/proc/self/status"])
+    #expect(drop.out.contains("0000000000001000"))
+    let user = box.berth(["run", "--rm", "-u", "app", "busybox", "grep", "CapEff", "/proc/self/status"])
+    #expect(user.out.contains("0000000000000000"))
+  }
+
+  @Test func maskedAndReadOnlyPaths() {
+    let kcore = box.berth(["run", "--rm", "busybox", "sh", "-c", "wc -c < /proc/kcore"])
+    #expect(kcore.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    let sys = box.berth(["run", "--rm", "busybox", "sh", "-c", "echo 1 > /proc/sys/kernel/shm_rmid_forced"])
+    #expect(sys.code != 0)
+    #expect(sys.err.contains("Read-only file system"))
+  }
+
+  @Test func onlyStdioFdsOpen() {
+    // ls opens the directory it lists as fd 3; nothing else may be open.
+    let r = box.berth(["run", "--rm", "busybox", "ls", "/proc/self/fd"])
+    #expect(r.out.split(separator: "\n") == ["0", "1", "2", "3"])
+  }
+
+  @Test func memoryLimitKillsWith137() {
+    let r = box.berth(["run", "--rm", "--memory", "16m", "busybox", "sh", "-c", "dd if=/dev/zero of=/dev/null bs=128M count=1"])
+    #expect(r.code == 137)
+  }
+
+  @Test func pidsLimitStopsForkLoop() {
+    let r = box.berth([
+      "run", "--rm", "--pids-limit", "8", "busybox", "sh", "-c",
+      "for i in $(seq 1 20); do sleep 2 & done; wait; echo done",
+    ])
+    #expect(r.err.contains("fork"))
+  }
+
+  @Test func envWorkdirUser() {
+    let r = box.berth([
+      "run", "--rm", "-e", "FOO=bar", "-w", "/tmp", "-u", "app", "busybox", "sh", "-c",
+      "echo $FOO $(pwd) $(id -u) $(id -g) $(id -G) $HOME",
+    ])
+    #expect(r.out == "bar /tmp 1000 1000 1000 10 29 /home/app\n")
+    let numeric = box.berth(["run", "--rm", "-u", "4242:4343", "busybox", "sh", "-c", "echo $(id -u) $(id -g)"])
+    #expect(numeric.out == "4242 4343\n")
+    let missing = box.berth(["run", "--rm", "-u", "nosuchuser", "busybox", "true"])
+    #expect(missing.code == 125)
+    #expect(missing.err.contains("unable to find user nosuchuser"))
+  }
+
+  @Test func containersDoNotSeeEachOthersWrites() {
+    #expect(box.berth(["run", "--name", "w1", "busybox", "sh", "-c", "echo secret > /written"]).code == 0)
+    let r = box.berth(["run", "--rm", "busybox", "cat", "/written"])
+    #expect(r.code != 0)
+    #expect(box.berth(["start", "-a", "w1"]).code == 0)
+  }
+
+  @Test func stdinIsPipedThrough() {
+    let r = box.berth(["run", "--rm", "-i", "busybox", "tr", "a-z", "A-Z"], stdin: "hello\n")
+    #expect(r.out == "HELLO\n")
+    let closed = box.berth(["run", "--rm", "busybox", "cat"], stdin: "ignored\n")
+    #expect(closed.out == "")
+  }
+
+  @Test(arguments: [
+    (["sh", "-c", "exit 0"], Int32(0)), (["sh", "-c", "exit 3"], 3), (["/etc/passwd"], 126), (["nosuchcommand"], 127),
+    (["/no/such/path"], 127),
+  ])
+  func exitCodes(command: [String], expected: Int32) {
+    let r = box.berth(["run", "--rm", "busybox"] + command)
+    #expect(r.code == expected, "\(command): \(r.err)")
+  }
+
+  @Test func readOnlyRootfs() {
+    let r = box.berth(["run", "--rm", "--read-only", "busybox", "touch", "/x"])
+    #expect(r.code != 0)
+    #expect(box.berth(["run", "--rm", "--read-only", "busybox", "touch", "/dev/shm/x"]).code == 0)
+  }
+
+  @Test func createStartPsRm() {
+    let id = box.berth(["create", "--name", "two-step", "busybox", "echo", "two"]).out
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(id.count == 64)
+    #expect(box.berth(["ps", "-a"]).out.contains("Created"))
+    let r = box.berth(["start", "-a", "two-step"])
+    #expect(r.out == "two\n")
+    let ps = box.berth(["ps", "-a", "--filter", "name=two-step"]).out
+    #expect(ps.hasPrefix("CONTAINER ID   IMAGE     COMMAND      CREATED"))
+    #expect(ps.contains("Exited (0)"))
+    #expect(ps.contains("\"echo two\""))
+    #expect(box.berth(["ps", "-q"]).out == "")
+    #expect(box.berth(["rm", "two-step"]).code == 0)
+    #expect(box.berth(["ps", "-aq"]).out.contains(String(id.prefix(12))) == false)
+  }
+
+  @Test func nameInUse() {
+    #expect(box.berth(["create", "--name", "dup", "busybox", "true"]).code == 0)
+    let r = box.berth(["create", "--name", "dup", "busybox", "true"])
+    #expect(r.code == 125)
+    #expect(r.err.contains("Conflict. The container name \"/dup\" is already in use"))
+  }
+
+  @Test func badInput() {
+    let missing = box.berth(["run", "--rm", "nosuchimage"])
+    #expect(missing.code == 125)
+    #expect(missing.err.contains("No such image: nosuchimage:latest"))
+    let flag = box.berth(["run", "--no-such-flag", "busybox"])
+    #expect(flag.code == 125)
+    let ref = box.berth(["run", "--rm", "Busybox"])
+    #expect(ref.code == 125)
+    #expect(ref.err.contains("must be lowercase"))
+    #expect(box.berth(["ps", "-aq"]).out == "")
+  }
+
+  @Test func engineAPIRunsAContainer() throws {
+    let engine = try box.engine()
+    var options = CreateOptions(image: "busybox")
+    options.overrides.cmd = ["sh", "-c", "echo from-api; exit 7"]
+    let c = try engine.containers.create(options)
+    var fds: [Int32] = [0, 0]
+    pipe(&fds)
+    let code = try engine.containers.run(c.id, stdio: .files(stdin: -1, stdout: fds[1], stderr: 2))
+    close(fds[1])
+    let out = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile()
+    #expect(code == 7)
+    #expect(String(decoding: out, as: UTF8.self) == "from-api\n")
+    try engine.containers.remove(c.id, force: false)
+  }
+}
