@@ -51,7 +51,7 @@ let package = Package(
       linkerSettings: []),
     .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
     .testTarget(name: "BerthTemplateTests", dependencies: ["BerthTemplate"]),
-    .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "CArchive"]),
+    .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "CArchive", "CBerth"]),
     .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
     .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
     .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine"]),

@@ -117,7 +117,13 @@ extension ContainerService {
   /// Starts a container in the foreground (as `docker run` without -d): signals to this process
   /// are forwarded, a terminal is relayed, and the exit code is returned when it exits.
   public func run(_ ref: String, stdio: StdioMode) throws -> Int32 {
-    let running = try start(ref, stdio: stdio)
+    let running: RunningContainer
+    do {
+      running = try start(ref, stdio: stdio)
+    } catch {
+      if let c = try? get(ref), c.config.host.autoRemove { try? remove(c.id, force: true) }
+      throw error
+    }
     berth_forward_signals(running.process.pid)
     if let master = running.terminalMaster {
       var withStdin = false

@@ -350,7 +350,7 @@ extension ImageService {
         return ref
       }
       // `<hex>.json` (Docker ≤ 24) or `blobs/sha256/<hex>` (Docker 25+): the name is the digest.
-      var base = (item.config as NSString).lastPathComponent
+      var base = PathName.base(item.config)
       if base.hasSuffix(".json") { base.removeLast(5) }
       return LoadCandidate(
         configPath: try root.file(item.config), expectedConfig: try? Digest(parsing: "sha256:" + base),

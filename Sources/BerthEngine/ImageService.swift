@@ -38,8 +38,12 @@ public final class ImageService: Sendable {
   /// Finds an image by reference (`busybox`, `busybox:1.36`), full id or id prefix.
   public func resolve(_ name: String) throws -> ImageRecord {
     if let image = try find(name) { return image }
-    let shown = (try? Reference(parsing: name).withDefaultTag().familiarString) ?? name
-    throw BerthError.notFound("No such image: \(shown)")
+    do {
+      let ref = try Reference(parsing: name)
+      throw BerthError.notFound("No such image: \(ref.withDefaultTag().familiarString)")
+    } catch let error as ReferenceError {
+      throw BerthError.invalid(error.description)
+    }
   }
 
   /// Like resolve, but nil when there is no such image.
@@ -167,7 +171,7 @@ public final class ImageService: Sendable {
     }
     try store.write { db in
       try db.execute(
-        sql: "INSERT OR REPLACE INTO images (id, manifest, created, size) VALUES (?, ?, ?, ?)",
+        sql: "INSERT INTO images (id, manifest, created, size) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
         arguments: [configDigest.description, manifest.description, config.created ?? Timestamp.now(), size])
       for t in tags {
         try db.execute(

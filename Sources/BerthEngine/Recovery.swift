@@ -40,6 +40,12 @@ struct Recovery {
       }
       try? FileSystem.removeTree(paths.containers + "/" + name)
     }
+    // Spooled imports and loads of processes that died ("<kind>-<pid>-…").
+    for name in FileSystem.list(paths.tmp) {
+      let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
+      if pid > 0 && kill(pid, 0) == 0 { continue }
+      try? FileSystem.removeTree(paths.tmp + "/" + name)
+    }
     content.removeStaleIngests()
     layers.removeStaleTemporaries()
   }

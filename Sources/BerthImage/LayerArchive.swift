@@ -55,8 +55,8 @@ public enum LayerArchive {
       let name = try safeRelativePath(rawName)
       if name.isEmpty { continue }  // the archive's root "./"
       try refuseSymlinkTraversal(name, in: target, entry: rawName)
-      let base = (name as NSString).lastPathComponent
-      let parent = (name as NSString).deletingLastPathComponent
+      let base = PathName.base(name)
+      let parent = PathName.parent(name)
       if whiteouts && base.hasPrefix(".wh.") {
         let dir = parent.isEmpty ? target : target + "/" + parent
         try FileSystem.makeDirectory(dir)

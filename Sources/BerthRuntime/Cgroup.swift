@@ -49,9 +49,9 @@ public struct Cgroup: Sendable {
     switch version {
     case .v2:
       let path = paths[0]
-      let parent = (path as NSString).deletingLastPathComponent
+      let parent = PathName.parent(path)
       try FileSystem.makeDirectory(parent)
-      enableControllers(in: (parent as NSString).deletingLastPathComponent)
+      enableControllers(in: PathName.parent(parent))
       enableControllers(in: parent)
       try FileSystem.makeDirectory(path)
       if let m = resources.memory {
@@ -62,7 +62,7 @@ public struct Cgroup: Sendable {
       if let p = resources.pidsLimit, p > 0 { try write(path, "pids.max", "\(p)") }
     case .v1:
       for (name, path) in controllers {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathName.parent(path)
         if name == "cpuset" { try initCpuset(parent) }
         try FileSystem.makeDirectory(path)
         if name == "cpuset" { try initCpuset(path) }
@@ -145,7 +145,7 @@ public struct Cgroup: Sendable {
   /// A v1 cpuset cgroup needs cpus and mems before a task can join: copy them from the parent.
   private func initCpuset(_ path: String) throws {
     try FileSystem.makeDirectory(path)
-    let parent = (path as NSString).deletingLastPathComponent
+    let parent = PathName.parent(path)
     for file in ["cpuset.cpus", "cpuset.mems"] {
       let mine = (try? FileSystem.read(path + "/" + file)) ?? []
       if String(decoding: mine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,

@@ -22,7 +22,7 @@ public enum FileSystem {
   public static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws(SystemError) {
     if mkdir(path, mode) == 0 || errno == EEXIST { return }
     if errno == ENOENT {
-      let parent = (path as NSString).deletingLastPathComponent
+      let parent = PathName.parent(path)
       if !parent.isEmpty && parent != path {
         try makeDirectory(parent, mode: mode)
         if mkdir(path, mode) == 0 || errno == EEXIST { return }
@@ -83,7 +83,7 @@ public enum FileSystem {
 
   /// fsyncs the directory holding path so a rename in it is durable.
   public static func syncDirectory(of path: String) {
-    let dir = (path as NSString).deletingLastPathComponent
+    let dir = PathName.parent(path)
     let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 {
       fsync(fd)

@@ -64,6 +64,25 @@ enum GoFormat {
     var output = ""
     var argumentIndex = 0
     var index = 0
+    var reordered = false
+    var goodArgumentIndex = true
+    /// `[n]` explicit argument index (1-based), as in `%[2]d`.
+    func readArgumentIndex() {
+      guard index < scalars.count, scalars[index] == "[" else { return }
+      reordered = true
+      guard let close = scalars[index...].firstIndex(of: "]") else {
+        goodArgumentIndex = false
+        index = scalars.count
+        return
+      }
+      let text = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+      index = close + 1
+      if let value = Int(text), value >= 1, value <= arguments.count {
+        argumentIndex = value - 1
+      } else {
+        goodArgumentIndex = false
+      }
+    }
     func readNumber() -> Int? {
       var value: Int?
       while index < scalars.count, let digit = Int(String(scalars[index])), scalars[index].isASCII {
@@ -89,6 +108,7 @@ enum GoFormat {
         continue
       }
       var flags = Flags()
+      goodArgumentIndex = true
       flagLoop: while index < scalars.count {
         switch scalars[index] {
         case "+": flags.plus = true
@@ -102,6 +122,7 @@ enum GoFormat {
         }
         index += 1
       }
+      readArgumentIndex()
       if index < scalars.count, scalars[index] == "*" {
         index += 1
         flags.width = readStar()
@@ -115,6 +136,7 @@ enum GoFormat {
       }
       if index < scalars.count, scalars[index] == "." {
         index += 1
+        readArgumentIndex()
         if index < scalars.count, scalars[index] == "*" {
           index += 1
           flags.precision = readStar()
@@ -123,6 +145,7 @@ enum GoFormat {
           flags.precision = readNumber() ?? 0
         }
       }
+      readArgumentIndex()
       guard index < scalars.count else {
         output += "%!(NOVERB)"
         break
@@ -133,6 +156,10 @@ enum GoFormat {
         output += "%"
         continue
       }
+      guard goodArgumentIndex else {
+        output += "%!" + String(verb) + "(BADINDEX)"
+        continue
+      }
       guard argumentIndex < arguments.count else {
         output += "%!" + String(verb) + "(MISSING)"
         continue
@@ -140,7 +167,7 @@ enum GoFormat {
       output += GoFormat.format(arguments[argumentIndex], verb: verb, flags: flags)
       argumentIndex += 1
     }
-    if argumentIndex < arguments.count {
+    if !reordered && argumentIndex < arguments.count {
       output += "%!(EXTRA "
       output += arguments[argumentIndex...].map { argument in
         guard let argument, argument != .null else { return "<nil>" }
@@ -258,14 +285,16 @@ enum GoFormat {
     switch verb {
     case "v", "g", "G":
       if let precision = flags.precision {
-        text = GoFloat.withPrecision(value, verb: Character(verb == "v" ? "g" : verb), precision: precision,
+        text = GoFloat.withPrecision(
+          value, verb: Character(verb == "v" ? "g" : verb), precision: precision,
           plus: false, sharp: flags.sharp)
       } else {
         text = GoFloat.shortest(value)
         if verb == "G" { text = text.uppercased() }
       }
     case "e", "E", "f", "F":
-      text = GoFloat.withPrecision(value, verb: Character(verb), precision: flags.precision ?? 6, plus: false,
+      text = GoFloat.withPrecision(
+        value, verb: Character(verb), precision: flags.precision ?? 6, plus: false,
         sharp: flags.sharp)
     default:
       return nil

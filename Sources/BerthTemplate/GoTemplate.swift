@@ -16,19 +16,32 @@
 /// Values print like Go's `fmt` prints decoded JSON: `null` is `<nil>`, arrays `[a b]`, objects
 /// `map[k:v]` with sorted keys, numbers in Go's `%v` form.
 public struct GoTemplate: Sendable {
+  /// What a field access does when the key is missing (Go's `missingkey` option).
+  public enum MissingKey: Sendable, Equatable {
+    /// Go's default: the result is no value, printed `<no value>`; a field of `null` is also no value.
+    case noValue
+    /// `missingkey=error`: a missing key fails with `map has no entry for key "X"` and a field of
+    /// `null` with `nil pointer evaluating interface {}.X`. `docker inspect` renders its raw-JSON
+    /// fallback this way.
+    case error
+  }
+
   /// The template text.
   public let source: String
+  /// What a missing key does.
+  public let missingKey: MissingKey
   private let nodes: [TemplateNode]
 
   /// Parses `source`, throwing a ``TemplateError`` with Go's message when it is malformed.
-  public init(_ source: String) throws(TemplateError) {
+  public init(_ source: String, missingKey: MissingKey = .noValue) throws(TemplateError) {
     self.source = source
+    self.missingKey = missingKey
     nodes = try TemplateParser.parse(source, functions: TemplateFunctions.names)
   }
 
   /// Renders the template with `dot` as `.` and `$`.
   public func render(_ dot: JSONValue) throws(TemplateError) -> String {
-    try TemplateEvaluator.render(nodes, source: source, dot: dot)
+    try TemplateEvaluator.render(nodes, source: source, dot: dot, missingKey: missingKey)
   }
 
   /// Renders the template with an `Encodable` value converted by ``JSONValue/init(encoding:)``.

@@ -111,7 +111,9 @@ extension JSONValue: Codable {
     }
     let container = try decoder.container(keyedBy: AnyCodingKey.self)
     self = .object(
-      try container.allKeys.map { key in (key: key.stringValue, value: try container.decode(JSONValue.self, forKey: key)) })
+      try container.allKeys.map { key in
+        (key: key.stringValue, value: try container.decode(JSONValue.self, forKey: key))
+      })
   }
 
   /// Encodes the value; objects are written member by member in order.

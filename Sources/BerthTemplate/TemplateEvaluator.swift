@@ -2,8 +2,9 @@
 ///
 /// Values are `JSONValue?`: nil is Go's invalid value (a missing map key), printed as
 /// `<no value>`; `.null` prints as `<nil>`. Differences from Go, because JSON has lost Go's
-/// types: a field of `null` is no value rather than a nil-pointer error, `range` over `null`
-/// runs the `else` branch, and numbers compare across int and float.
+/// types: with ``GoTemplate/MissingKey/noValue`` a field of `null` is no value rather than a
+/// nil-pointer error, `range` over `null` runs the `else` branch, and numbers compare across
+/// int and float.
 struct TemplateEvaluator {
   /// How a list ended: normally, or by `{{break}}` / `{{continue}}`.
   private enum Flow {
@@ -17,20 +18,25 @@ struct TemplateEvaluator {
   }
 
   private let source: [UInt8]
+  private let missingKey: GoTemplate.MissingKey
   private var output = ""
   private var variables: [(name: String, value: JSONValue?)]
   private var errorPosition = 0
   private var errorContext = ""
 
   /// Renders `nodes` with `dot` as both `.` and `$`.
-  static func render(_ nodes: [TemplateNode], source: String, dot: JSONValue) throws(TemplateError) -> String {
-    var evaluator = TemplateEvaluator(source: Array(source.utf8), variables: [(name: "$", value: dot)])
+  static func render(
+    _ nodes: [TemplateNode], source: String, dot: JSONValue, missingKey: GoTemplate.MissingKey
+  ) throws(TemplateError) -> String {
+    var evaluator = TemplateEvaluator(
+      source: Array(source.utf8), missingKey: missingKey, variables: [(name: "$", value: dot)])
     _ = try evaluator.walk(dot, nodes)
     return evaluator.output
   }
 
-  private init(source: [UInt8], variables: [(name: String, value: JSONValue?)]) {
+  private init(source: [UInt8], missingKey: GoTemplate.MissingKey, variables: [(name: String, value: JSONValue?)]) {
     self.source = source
+    self.missingKey = missingKey
     self.variables = variables
   }
 
@@ -251,11 +257,17 @@ struct TemplateEvaluator {
     -> JSONValue?
   {
     switch receiver {
-    case nil, .null?:
+    case nil:
+      if missingKey == .error { throw error("nil data; no entry for key \(GoQuote.quote(name))") }
+      return nil
+    case .null?:
+      if missingKey == .error { throw error("nil pointer evaluating interface {}.\(name)") }
       return nil
     case .object(let members)?:
       if hasArguments { throw error("\(name) is not a method but has arguments") }
-      return members.first { $0.key == name }?.value
+      if let member = members.first(where: { $0.key == name }) { return member.value }
+      if missingKey == .error { throw error("map has no entry for key \(GoQuote.quote(name))") }
+      return nil
     case let other?:
       throw error("can't evaluate field \(name) in type \(GoFormat.typeName(other))")
     }
@@ -326,12 +338,25 @@ struct TemplateEvaluator {
         if let command { at(command.position, command.description) }
         throw self.error("error calling \(name): \(message)")
       case .wrongType(let index, let expected, let got):
-        if index < arguments.count {
-          at(arguments[index].position, arguments[index].description)
-        } else if let command {
-          at(command.position, command.description)
+        guard index < arguments.count else {
+          if let command { at(command.position, command.description) }
+          throw self.error(FunctionFailure.typeMessage(expected: expected, got: got))
         }
-        throw self.error(FunctionFailure.typeMessage(expected: expected, got: got))
+        let argument = arguments[index]
+        at(argument.position, argument.description)
+        switch argument {
+        case .string, .number, .bool:
+          // Go checks literals against the parameter type before calling, with other words.
+          switch expected {
+          case "string": throw self.error("expected string; found \(argument)")
+          case "int": throw self.error("expected integer; found \(argument)")
+          default: throw self.error("can't handle \(argument) for arg of type \(expected)")
+          }
+        case .nilLiteral:
+          throw self.error("cannot assign nil to \(expected)")
+        default:
+          throw self.error(FunctionFailure.typeMessage(expected: expected, got: got))
+        }
       }
     }
   }

@@ -91,7 +91,8 @@ enum TemplateFunctions {
       let before = try integer(arguments, 1)
       let after = try integer(arguments, 2)
       guard !source.isEmpty else { return .string(source) }
-      return .string(String(repeating: " ", count: max(0, before)) + source + String(repeating: " ", count: max(0, after)))
+      return .string(
+        String(repeating: " ", count: max(0, before)) + source + String(repeating: " ", count: max(0, after)))
     },
     "truncate": TemplateFunction(arity: .exactly(2)) { arguments throws(FunctionFailure) in
       let source = try string(arguments, 0)
@@ -294,13 +295,17 @@ enum TemplateFunctions {
     return parts
   }
 
-  /// Maps each character on its own, as Go's `unicode.ToUpper`/`ToLower` do (no `ß` → `SS`).
+  /// Maps each character on its own, approximating Go's simple case mappings
+  /// (`unicode.ToUpper`/`ToLower`): a full mapping to several characters is used only when the
+  /// rest are combining marks (`İ` → `i`), otherwise the character stays (`ß` is not `SS`).
   static func mapScalars(_ string: String, _ mapping: (Unicode.Scalar) -> String) -> String {
     var result = String.UnicodeScalarView()
     for scalar in string.unicodeScalars {
       let mapped = mapping(scalar).unicodeScalars
-      if mapped.count == 1, let single = mapped.first {
-        result.append(single)
+      if let first = mapped.first,
+        mapped.dropFirst().allSatisfy({ $0.properties.generalCategory == .nonspacingMark })
+      {
+        result.append(first)
       } else {
         result.append(scalar)
       }

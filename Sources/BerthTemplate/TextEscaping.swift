@@ -25,7 +25,7 @@ enum TextEscaping {
       case "\\": result += "\\\\"
       case "'": result += "\\'"
       case "\"": result += "\\\""
-      case "<", ">", "&", "=", "`", "\u{0}"..."\u{1F}":
+      case "<", ">", "&", "=", "\u{0}"..."\u{1F}":
         result += "\\u" + GoQuote.hex(scalar.value, width: 4).uppercased()
       default:
         if scalar.isASCII || GoQuote.isPrintable(scalar) {

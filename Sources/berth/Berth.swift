@@ -14,7 +14,7 @@ struct Berth: ParsableCommand {
     subcommands: [
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
-      HistoryCommand.self, ContainerCommand.self, ImageCommand.self,
+      HistoryCommand.self, SaveCommand.self, LoadCommand.self, ContainerCommand.self, ImageCommand.self,
     ])
 }
 
@@ -47,6 +47,6 @@ struct ImageCommand: ParsableCommand {
     commandName: "image", abstract: "Manage images",
     subcommands: [
       ImageListCommand.self, ImportCommand.self, TagCommand.self, ImageRmCommand.self, ImageInspectCommand.self,
-      HistoryCommand.self,
+      HistoryCommand.self, SaveCommand.self, LoadCommand.self,
     ])
 }

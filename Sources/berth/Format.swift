@@ -6,7 +6,7 @@ enum Format {
   /// Renders each value with a Go template, one line each, as `docker inspect -f` does.
   static func render(_ template: String, _ values: [JSONValue]) throws -> String {
     let parsed: GoTemplate
-    do { parsed = try GoTemplate(template) } catch {
+    do { parsed = try GoTemplate(template, missingKey: .error) } catch {
       throw BerthError.invalid("template parsing error: \(error)")
     }
     var out = ""

@@ -53,21 +53,21 @@ private let withHistoryJSON =
   + #""rootfs":{"diff_ids":[],"type":"layers"}}"#
 
 private let omittedCases: [(ImageConfig, String)] = [
-    (
-      ImageConfig(architecture: "amd64", os: "linux"),
-      #"{"architecture":"amd64","os":"linux","rootfs":{"diff_ids":[],"type":"layers"}}"#
-    ),
-    (
-      ImageConfig(architecture: "arm64", variant: "v8", os: "linux", config: ContainerConfig(cmd: ["sh"])),
-      #"{"architecture":"arm64","config":{"Cmd":["sh"]},"os":"linux","rootfs":{"diff_ids":[],"type":"layers"},"variant":"v8"}"#
-    ),
-    (
-      ImageConfig(
-        architecture: "amd64", os: "linux",
-        config: ContainerConfig(exposedPorts: ["80/tcp": EmptyObject()], env: [], workingDir: "/"),
-        history: [.init(createdBy: "RUN true", emptyLayer: false)]),
-      withHistoryJSON
-    ),
+  (
+    ImageConfig(architecture: "amd64", os: "linux"),
+    #"{"architecture":"amd64","os":"linux","rootfs":{"diff_ids":[],"type":"layers"}}"#
+  ),
+  (
+    ImageConfig(architecture: "arm64", variant: "v8", os: "linux", config: ContainerConfig(cmd: ["sh"])),
+    #"{"architecture":"arm64","config":{"Cmd":["sh"]},"os":"linux","rootfs":{"diff_ids":[],"type":"layers"},"variant":"v8"}"#
+  ),
+  (
+    ImageConfig(
+      architecture: "amd64", os: "linux",
+      config: ContainerConfig(exposedPorts: ["80/tcp": EmptyObject()], env: [], workingDir: "/"),
+      history: [.init(createdBy: "RUN true", emptyLayer: false)]),
+    withHistoryJSON
+  ),
 ]
 
 @Test("nil members are omitted", arguments: omittedCases)

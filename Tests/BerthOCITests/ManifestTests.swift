@@ -47,11 +47,11 @@ private let layerDigest = "sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70
 }
 
 private let mediaTypeCases: [(String, String)] = [
-    (MediaType.ociManifest, "manifest"), (MediaType.dockerManifest, "manifest"),
-    (MediaType.ociIndex, "index"), (MediaType.dockerManifestList, "index"),
-    (MediaType.ociConfig, "config"), (MediaType.dockerConfig, "config"),
-    (MediaType.ociLayer, "layer"), (MediaType.ociLayerGzip, "layer"), (MediaType.ociLayerZstd, "layer"),
-    (MediaType.dockerLayerGzip, "layer"), ("application/octet-stream", "other"),
+  (MediaType.ociManifest, "manifest"), (MediaType.dockerManifest, "manifest"),
+  (MediaType.ociIndex, "index"), (MediaType.dockerManifestList, "index"),
+  (MediaType.ociConfig, "config"), (MediaType.dockerConfig, "config"),
+  (MediaType.ociLayer, "layer"), (MediaType.ociLayerGzip, "layer"), (MediaType.ociLayerZstd, "layer"),
+  (MediaType.dockerLayerGzip, "layer"), ("application/octet-stream", "other"),
 ]
 
 @Test("media type classification", arguments: mediaTypeCases)

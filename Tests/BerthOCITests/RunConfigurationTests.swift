@@ -56,7 +56,8 @@ private let argvCases: [ArgvCase] = [
   .init(name: "--entrypoint '' redis", image: redis, overrides: .init(entrypoint: [""]), argv: nil),
   .init(name: "image with nothing", image: bare, overrides: .init(), argv: nil),
   .init(name: "image with nothing, true", image: bare, overrides: .init(cmd: ["true"]), argv: ["true"], cmd: ["true"]),
-  .init(name: "entrypoint-only image", image: appOnly, overrides: .init(), argv: ["/bin/app"], entrypoint: ["/bin/app"]),
+  .init(
+    name: "entrypoint-only image", image: appOnly, overrides: .init(), argv: ["/bin/app"], entrypoint: ["/bin/app"]),
   .init(
     name: "entrypoint-only image with args", image: appOnly, overrides: .init(cmd: ["--port", "80"]),
     argv: ["/bin/app", "--port", "80"], entrypoint: ["/bin/app"], cmd: ["--port", "80"]),

