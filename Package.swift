@@ -45,7 +45,7 @@ let package = Package(
     .executableTarget(
       name: "berth",
       dependencies: [
-        "BerthEngine", "BerthTemplate",
+        "BerthEngine", "BerthSystem", "BerthTemplate",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),

@@ -7,7 +7,7 @@ import Foundation
 import GRDB
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// How a started container's stdio is connected.
@@ -49,8 +49,6 @@ extension ContainerService {
     try prepareDirectories(id: c.id, hostname: c.config.config.hostname ?? c.shortID)
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
 
-    var master: Int32 = -1
-    var slave: Int32 = -1
     let stdioFds: ContainerProcess.Stdio
     var nullFd: Int32 = -1
     switch stdio {
@@ -61,35 +59,34 @@ extension ContainerService {
       if i < 0 { nullFd = open("/dev/null", O_RDONLY | O_CLOEXEC) }
       stdioFds = .init(stdin: i < 0 ? nullFd : i, stdout: o, stderr: e)
     case .terminal:
-      let r = berth_open_pty(&master, &slave)
-      if r < 0 { throw SystemError("openpty", "", errno: -r) }
-      stdioFds = .init(stdin: slave, stdout: slave, stderr: slave, terminal: true)
+      var rows: UInt16 = 0
+      var cols: UInt16 = 0
+      if berth_window_size(0, &rows, &cols) != 0 { _ = berth_window_size(1, &rows, &cols) }
+      stdioFds = .console(rows: rows, cols: cols)
       spec.process.terminal = true
     }
-    defer {
-      if nullFd >= 0 { close(nullFd) }
-      if slave >= 0 { close(slave) }
-    }
+    defer { if nullFd >= 0 { close(nullFd) } }
 
     let seccomp = try compiledSeccomp(spec)
+    Trace.mark("seccomp ready")
     let cgroup = Cgroup(containerID: c.id)
     cgroup.remove()
     let process: ContainerProcess
     do {
       try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
-      try FileSystem.writeAtomically(dir + "/config.json", try JSONEncoder().encode(spec))
+      Trace.mark("cgroup made")
+      try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec))
       process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp)
     } catch let error as BerthError {
       cgroup.remove()
-      if master >= 0 { close(master) }
       try recordExit(c.id, code: error.exitStatus ?? 125, oom: false, error: error.message)
       throw error
     } catch {
       cgroup.remove()
-      if master >= 0 { close(master) }
       try recordExit(c.id, code: 125, oom: false, error: "\(error)")
       throw error
     }
+    Trace.mark("init exec'd")
     let startTime = Processes.startTime(of: process.pid) ?? 0
     try store.write { db in
       try db.execute(
@@ -99,7 +96,7 @@ extension ContainerService {
           """, arguments: [process.pid, Int64(startTime), Timestamp.now(), c.id])
     }
     return RunningContainer(
-      id: c.id, process: process, cgroup: cgroup, terminalMaster: master >= 0 ? master : nil,
+      id: c.id, process: process, cgroup: cgroup, terminalMaster: process.consoleMaster,
       autoRemove: c.config.host.autoRemove)
   }
 
@@ -107,10 +104,12 @@ extension ContainerService {
   /// removes it. Returns Docker's exit code.
   public func wait(_ running: RunningContainer) throws -> Int32 {
     let code = running.process.wait()
+    Trace.mark("exited")
     let oom = running.cgroup.oomKilled()
     running.cgroup.remove()
     try recordExit(running.id, code: code, oom: oom, error: "")
     if running.autoRemove { try remove(running.id, force: true) }
+    Trace.mark("recorded and removed")
     return code
   }
 
@@ -169,7 +168,8 @@ extension ContainerService {
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
     for file in ["resolv.conf", "hostname", "hosts"] {
-      mounts.append(.init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
+      mounts.append(
+        .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
     }
     var linux = RuntimeSpec.Linux()
     if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }

@@ -6,7 +6,7 @@ import Foundation
 import GRDB
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Containers: create, list, find, remove. Starting lives in `ContainerService+Start.swift`.
@@ -76,14 +76,16 @@ public final class ContainerService: Sendable {
       try? remove(id, force: true)
       throw error
     }
+    Trace.mark("created")
     return try get(id)
   }
 
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
+  /// The files are written anew at every start, so they need no fsync.
   func prepareDirectories(id: String, hostname: String) throws {
     let dir = paths.container(id)
     for sub in ["upper", "work", "rootfs"] { try FileSystem.makeDirectory(dir + "/" + sub) }
-    try FileSystem.writeAtomically(dir + "/hostname", Array("\(hostname)\n".utf8))
+    try FileSystem.write(dir + "/hostname", Array("\(hostname)\n".utf8))
     let hosts = """
       127.0.0.1\tlocalhost
       ::1\tlocalhost ip6-localhost ip6-loopback
@@ -93,8 +95,8 @@ public final class ContainerService: Sendable {
       ff02::2\tip6-allrouters
 
       """
-    try FileSystem.writeAtomically(dir + "/hosts", Array(hosts.utf8))
-    try FileSystem.writeAtomically(dir + "/resolv.conf", Array(ResolvConf.forContainer().utf8))
+    try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
+    try FileSystem.write(dir + "/resolv.conf", Array(ResolvConf.forContainer().utf8))
   }
 
   /// Every container (running first, then newest first), or only running ones.
@@ -102,7 +104,8 @@ public final class ContainerService: Sendable {
     try store.read { db in
       try Row.fetchAll(
         db,
-        sql: "SELECT * FROM containers \(all ? "" : "WHERE state IN ('running', 'paused', 'restarting')") ORDER BY created DESC"
+        sql:
+          "SELECT * FROM containers \(all ? "" : "WHERE state IN ('running', 'paused', 'restarting')") ORDER BY created DESC"
       ).map { try ContainerRecord(row: $0) }
     }
   }
@@ -111,7 +114,8 @@ public final class ContainerService: Sendable {
   public func get(_ ref: String) throws -> ContainerRecord {
     let name = ref.hasPrefix("/") ? String(ref.dropFirst()) : ref
     let row = try store.read { db -> Row? in
-      if let r = try Row.fetchOne(db, sql: "SELECT * FROM containers WHERE id = ? OR name = ?", arguments: [ref, name]) {
+      if let r = try Row.fetchOne(db, sql: "SELECT * FROM containers WHERE id = ? OR name = ?", arguments: [ref, name])
+      {
         return r
       }
       guard !ref.isEmpty, ref.allSatisfy({ $0.isHexDigit }) else { return nil }

@@ -32,10 +32,12 @@ public final class Engine: Sendable {
       try FileSystem.makeDirectory(dir, mode: 0o711)
     }
     let store = try MetadataStore(path: paths.database)
+    Trace.mark("database open")
     let content = try ContentStore(root: paths.content)
     let layers = try LayerStore(root: paths.layers)
     images = ImageService(paths: paths, store: store, content: content, layers: layers)
     containers = ContainerService(paths: paths, store: store, images: images)
     try Recovery(paths: paths, store: store, content: content, layers: layers).run()
+    Trace.mark("recovery done")
   }
 }

@@ -28,7 +28,8 @@ extension ImageService {
       }
       rows.append(
         HistoryEntry(
-          id: "<missing>", created: h.created ?? "", createdBy: h.createdBy ?? "", size: size, comment: h.comment ?? ""))
+          id: "<missing>", created: h.created ?? "", createdBy: h.createdBy ?? "", size: size, comment: h.comment ?? "")
+      )
     }
     rows.reverse()
     if !rows.isEmpty { rows[0].id = image.id.description }

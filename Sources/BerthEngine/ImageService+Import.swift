@@ -4,7 +4,7 @@ import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 extension ImageService {

@@ -5,7 +5,7 @@ import Foundation
 import GRDB
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Images in the store: resolving names, listing, tagging and removing. Importing, saving and
@@ -92,7 +92,8 @@ public final class ImageService: Sendable {
     guard ref.digest == nil else { throw BerthError.invalid("refusing to create a tag with a digest reference") }
     try store.write { db in
       try db.execute(
-        sql: "INSERT OR REPLACE INTO tags (name, image_id) VALUES (?, ?)", arguments: [ref.string, image.id.description])
+        sql: "INSERT OR REPLACE INTO tags (name, image_id) VALUES (?, ?)",
+        arguments: [ref.string, image.id.description])
       try db.execute(
         sql: "UPDATE images SET last_tag_time = ? WHERE id = ?", arguments: [Timestamp.now(), image.id.description])
     }
@@ -112,7 +113,8 @@ public final class ImageService: Sendable {
     }
     if tag == nil && image.tags.count > 1 && !force {
       throw BerthError.conflict(
-        "conflict: unable to delete \(image.id.shortID) (must be forced) - image is referenced in multiple repositories")
+        "conflict: unable to delete \(image.id.shortID) (must be forced) - image is referenced in multiple repositories"
+      )
     }
     let users = try store.read { db in
       try String.fetchAll(db, sql: "SELECT id FROM containers WHERE image_id = ?", arguments: [image.id.description])

@@ -148,7 +148,8 @@ extension ContainerService {
       HostsPath: dir + "/hosts", LogPath: "", Name: "/" + c.name, RestartCount: 0, Driver: "overlay2",
       Platform: "linux", MountLabel: "", ProcessLabel: "", AppArmorProfile: "",
       HostConfig: .init(
-        NetworkMode: h.networkMode, AutoRemove: h.autoRemove, Privileged: h.privileged, ReadonlyRootfs: h.readonlyRootfs,
+        NetworkMode: h.networkMode, AutoRemove: h.autoRemove, Privileged: h.privileged,
+        ReadonlyRootfs: h.readonlyRootfs,
         CapAdd: h.capAdd.isEmpty ? nil : h.capAdd, CapDrop: h.capDrop.isEmpty ? nil : h.capDrop,
         SecurityOpt: h.securityOpt.isEmpty ? nil : h.securityOpt, Memory: h.memory, MemorySwap: h.memorySwap,
         NanoCpus: h.nanoCPUs, CpuShares: h.cpuShares, PidsLimit: h.pidsLimit > 0 ? h.pidsLimit : nil,

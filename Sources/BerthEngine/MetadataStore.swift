@@ -15,6 +15,9 @@ public final class MetadataStore: Sendable {
   public init(path: String) throws {
     var config = Configuration()
     config.busyMode = .timeout(30)
+    // WAL with synchronous=NORMAL: a crash or power cut leaves the old state or the new one,
+    // never a torn database; it saves an fsync per command.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     db = try DatabasePool(path: path, configuration: config)
     try Self.migrator.migrate(db)
   }

@@ -36,7 +36,9 @@ enum SecurityOptions {
   }
 
   static func noNewPrivileges(_ host: HostSettings) -> Bool {
-    host.securityOpt.contains { $0 == "no-new-privileges" || $0 == "no-new-privileges:true" || $0 == "no-new-privileges=true" }
+    host.securityOpt.contains {
+      $0 == "no-new-privileges" || $0 == "no-new-privileges:true" || $0 == "no-new-privileges=true"
+    }
   }
 
   static func seccompUnconfined(_ host: HostSettings) -> Bool {

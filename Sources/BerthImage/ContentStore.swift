@@ -1,10 +1,11 @@
 import BerthOCI
 import BerthSystem
 import Foundation
+
 import struct Crypto.SHA256
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The OCI content store: blobs addressed by sha256 under `<root>/blobs/sha256/<hex>`.

@@ -5,7 +5,7 @@ import CBerth
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Unpacks layer and context archives (tar, optionally gzip/bzip2/xz/zstd compressed) safely.
@@ -119,7 +119,8 @@ public enum LayerArchive {
       var st = stat()
       if lstat(path, &st) != 0 { return }
       if (st.st_mode & S_IFMT) == S_IFLNK {
-        throw BerthError.invalid("archive entry \(entry): refusing to write through symlink \(path.dropFirst(target.count + 1))")
+        throw BerthError.invalid(
+          "archive entry \(entry): refusing to write through symlink \(path.dropFirst(target.count + 1))")
       }
     }
   }

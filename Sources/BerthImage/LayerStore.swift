@@ -3,7 +3,7 @@ import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Unpacked layers: `<root>/<chain-id hex>/diff`, each unpacked once and shared read-only by every

@@ -2,7 +2,7 @@ import BerthOCI
 import CArchive
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Writes a tar stream (pax format) to a file descriptor, for `save` and `export`.

@@ -1,4 +1,6 @@
 import BerthOCI
+import BerthSystem
+import Foundation
 
 /// Linux capabilities by name, and Docker's defaults.
 public enum Capabilities {
@@ -40,6 +42,18 @@ public enum Capabilities {
       set.append(cap)
     }
     return names.filter { set.contains($0) }
+  }
+
+  /// This process's permitted capability set (all bits when it cannot be read).
+  public static func ownPermitted() -> UInt64 { ownSet("CapPrm") ?? .max }
+
+  /// One of this process's capability sets from /proc/self/status (`CapPrm`, `CapEff`, …).
+  static func ownSet(_ field: String) -> UInt64? {
+    guard let bytes = try? FileSystem.read("/proc/self/status") else { return nil }
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix(field + ":") {
+      return UInt64(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces), radix: 16)
+    }
+    return nil
   }
 
   /// The bit mask of a set of names; names this kernel doesn't have (above `last`) are skipped.

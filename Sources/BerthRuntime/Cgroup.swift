@@ -3,7 +3,7 @@ import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// One container's cgroup, on cgroup v1 (one directory per controller) or v2 (one unified
@@ -94,7 +94,9 @@ public struct Cgroup: Sendable {
 
   /// Whether the kernel's OOM killer killed a process of this cgroup.
   public func oomKilled() -> Bool {
-    let file = version == .v2 ? paths.first.map { $0 + "/memory.events" } : controllers["memory"].map { $0 + "/memory.oom_control" }
+    let file =
+      version == .v2
+      ? paths.first.map { $0 + "/memory.events" } : controllers["memory"].map { $0 + "/memory.oom_control" }
     guard let file, let bytes = try? FileSystem.read(file) else { return false }
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
       let parts = line.split(separator: " ")

@@ -4,7 +4,7 @@ import CBerth
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The container's first process: cloned by the C init (`berth_spawn`) into new namespaces,
@@ -12,6 +12,8 @@ import Foundation
 public struct ContainerProcess: Sendable {
   /// Host pid of the container's init.
   public let pid: Int32
+  /// The master of the container's terminal (made in its own devpts) when it has one.
+  public let consoleMaster: Int32?
 
   /// The stdio the init gets: fds of the calling process dup'ed to 0, 1, 2.
   public struct Stdio: Sendable {
@@ -20,12 +22,22 @@ public struct ContainerProcess: Sendable {
     public var stderr: Int32
     /// Whether stdin is a terminal to make the controlling terminal.
     public var terminal: Bool
+    /// The size of a console to make: the init makes a pty in the container's devpts, makes it
+    /// stdio and hands its master back (`consoleMaster`). nil: no console.
+    public var console: (rows: UInt16, cols: UInt16)?
     /// Makes stdio.
     public init(stdin: Int32, stdout: Int32, stderr: Int32, terminal: Bool = false) {
       self.stdin = stdin
       self.stdout = stdout
       self.stderr = stderr
       self.terminal = terminal
+    }
+
+    /// A new terminal of the given size as stdin, stdout and stderr.
+    public static func console(rows: UInt16, cols: UInt16) -> Stdio {
+      var s = Stdio(stdin: -1, stdout: -1, stderr: -1, terminal: true)
+      s.console = (rows, cols)
+      return s
     }
   }
 
@@ -69,6 +81,13 @@ public struct ContainerProcess: Sendable {
     var filter = seccomp ?? []
     var syncFd: Int32 = -1
     var errorFd: Int32 = -1
+    var consoleSockets: [Int32] = [-1, -1]
+    if stdio.console != nil {
+      try syscall("socketpair", "console") {
+        socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &consoleSockets)
+      }
+    }
+    defer { for fd in consoleSockets where fd >= 0 { close(fd) } }
 
     let pid: Int32 = try cOps.withUnsafeMutableBufferPointer { opsBuf in
       try rlimits.withUnsafeMutableBufferPointer { rlBuf in
@@ -90,11 +109,14 @@ public struct ContainerProcess: Sendable {
             config.gid = spec.process.user.gid
             config.groups = UnsafePointer(gBuf.baseAddress)
             config.n_groups = Int32(gBuf.count)
-            config.cap_bounding = Capabilities.mask(caps.bounding, last: capLast)
-            config.cap_effective = Capabilities.mask(caps.effective, last: capLast)
-            config.cap_permitted = Capabilities.mask(caps.permitted, last: capLast)
-            config.cap_inheritable = Capabilities.mask(caps.inheritable, last: capLast)
-            config.cap_ambient = Capabilities.mask(caps.ambient, last: capLast)
+            // A container can only get capabilities this process has (this host lacks
+            // CAP_SYS_RESOURCE, so even --privileged gets all but that one).
+            let own = Capabilities.ownPermitted()
+            config.cap_bounding = Capabilities.mask(caps.bounding, last: capLast) & own
+            config.cap_effective = Capabilities.mask(caps.effective, last: capLast) & own
+            config.cap_permitted = Capabilities.mask(caps.permitted, last: capLast) & own
+            config.cap_inheritable = Capabilities.mask(caps.inheritable, last: capLast) & own
+            config.cap_ambient = Capabilities.mask(caps.ambient, last: capLast) & own
             config.cap_last = Int32(capLast)
             config.no_new_privs = spec.process.noNewPrivileges ? 1 : 0
             config.seccomp_filter = seccomp == nil ? nil : UnsafeRawPointer(fBuf.baseAddress)
@@ -103,6 +125,9 @@ public struct ContainerProcess: Sendable {
             config.n_rlimits = Int32(rlBuf.count)
             config.stdio = (stdio.stdin, stdio.stdout, stdio.stderr)
             config.setsid_tty = stdio.terminal ? 1 : 0
+            config.console_socket = consoleSockets[1]
+            config.rows = stdio.console?.rows ?? 0
+            config.cols = stdio.console?.cols ?? 0
             config.loopback_up = flags & Int32(BERTH_NS_NET.rawValue) != 0 ? 1 : 0
             if let adj = spec.process.oomScoreAdj {
               config.oom_score_adj_set = 1
@@ -116,6 +141,10 @@ public struct ContainerProcess: Sendable {
       }
     }
     withExtendedLifetime(arena) {}
+    if consoleSockets[1] >= 0 {
+      close(consoleSockets[1])
+      consoleSockets[1] = -1
+    }
 
     do {
       try cgroup.add(pid: pid)
@@ -130,6 +159,11 @@ public struct ContainerProcess: Sendable {
     var go: UInt8 = UInt8(ascii: "G")
     _ = Glibc.write(syncFd, &go, 1)
     close(syncFd)
+    var master: Int32?
+    if consoleSockets[0] >= 0 {
+      let fd = berth_receive_console(consoleSockets[0])
+      if fd >= 0 { master = fd }
+    }
 
     var report = berth_init_error()
     let n = withUnsafeMutableBytes(of: &report) { buf in
@@ -143,7 +177,8 @@ public struct ContainerProcess: Sendable {
       return total
     }
     close(errorFd)
-    if n == 0 { return ContainerProcess(pid: pid) }
+    if n == 0 { return ContainerProcess(pid: pid, consoleMaster: master) }
+    if let master { close(master) }
     _ = berth_wait(pid)
     throw BerthError(report: report, argv0: spec.process.args.first ?? "")
   }

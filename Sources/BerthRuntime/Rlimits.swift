@@ -3,7 +3,7 @@ import BerthSystem
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// rlimit names (Docker's `--ulimit nofile=…` and the OCI spec's `RLIMIT_NOFILE`).
@@ -54,11 +54,6 @@ public enum Rlimits {
 
   /// Whether this process has capability number cap in its effective set.
   static func hasCapability(_ cap: Int) -> Bool {
-    guard let bytes = try? FileSystem.read("/proc/self/status") else { return false }
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("CapEff:") {
-      let hex = line.dropFirst(7).trimmingCharacters(in: .whitespaces)
-      return (UInt64(hex, radix: 16) ?? 0) & (1 << UInt64(cap)) != 0
-    }
-    return false
+    (Capabilities.ownSet("CapEff") ?? 0) & (1 << UInt64(cap)) != 0
   }
 }

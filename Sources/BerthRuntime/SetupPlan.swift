@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// One filesystem operation the container's init performs (mirrors `struct berth_op`).
@@ -90,7 +90,9 @@ public enum SetupPlan {
       "bind": UInt(MS_BIND), "rbind": UInt(MS_BIND | MS_REC), "strictatime": UInt(MS_STRICTATIME),
       "relatime": UInt(MS_RELATIME), "noatime": UInt(MS_NOATIME), "sync": UInt(MS_SYNCHRONOUS),
     ]
-    let ignored: Set<String> = ["rw", "private", "rprivate", "slave", "rslave", "shared", "rshared", "suid", "dev", "exec"]
+    let ignored: Set<String> = [
+      "rw", "private", "rprivate", "slave", "rslave", "shared", "rshared", "suid", "dev", "exec",
+    ]
     var flags: UInt = 0
     var data: [String] = []
     for o in options {

@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <termios.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -289,6 +291,47 @@ static int exec_command(const struct berth_init_config *c, int *err) {
   return seen_eacces ? 126 : 127;
 }
 
+/// Makes the container's terminal in its own devpts (so `tty` names /dev/pts/0), binds it to
+/// /dev/console, sends the master to the parent and makes the slave stdio.
+static int make_console(const struct berth_init_config *c) {
+  int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) return -1;
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) return -1;
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (slave < 0) return -1;
+  struct winsize ws = {.ws_row = c->rows, .ws_col = c->cols};
+  if (c->rows && c->cols) ioctl(slave, TIOCSWINSZ, &ws);
+  unsigned int n = 0;
+  if (ioctl(master, TIOCGPTN, &n) == 0) {
+    char path[32] = "/dev/pts/";
+    char tmp[16];
+    int k = 0, m = 9;
+    do { tmp[k++] = (char)('0' + n % 10); n /= 10; } while (n);
+    while (k) path[m++] = tmp[--k];
+    path[m] = 0;
+    int fd = open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) close(fd);
+    mount(path, "/dev/console", NULL, MS_BIND, NULL);
+  }
+  char byte = 'M';
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  char control[CMSG_SPACE(sizeof(int))];
+  memset(control, 0, sizeof control);
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &master, sizeof(int));
+  if (sendmsg(c->console_socket, &msg, MSG_NOSIGNAL) < 0) return -1;
+  close(master);
+  for (int i = 0; i < 3; i++)
+    if (dup2(slave, i) < 0) return -1;
+  if (slave > 2) close(slave);
+  return 0;
+}
+
 static int child_main(void *arg) {
   struct child_args *a = arg;
   const struct berth_init_config *c = a->config;
@@ -369,6 +412,7 @@ static int child_main(void *arg) {
       if (dup2(c->stdio[i], i) < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "stdio");
     }
   }
+  if (c->console_socket >= 0 && make_console(c) < 0) fail(efd, BERTH_STEP_CONSOLE, errno, 125, "/dev/pts/ptmx");
   if (c->setsid_tty) {
     if (setsid() < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "setsid");
     if (ioctl(0, TIOCSCTTY, 0) < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "TIOCSCTTY");

@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -28,7 +31,14 @@ void berth_forward_signals(pid_t pid) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward_handler;
   sa.sa_flags = SA_RESTART;
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    sigaction(sigs[i], &sa, NULL);
+    sigaddset(&set, sigs[i]);
+  }
+  // A parent may have started berth with these blocked; they must reach the handler.
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static void winch_handler(int sig) {
@@ -104,28 +114,27 @@ void berth_pump_tty(int master, int in_fd, int out_fd) {
   if (is_tty) tcsetattr(in_fd, TCSANOW, &saved);
 }
 
-int berth_open_pty(int *master, int *slave) {
-  int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (m < 0) return -errno;
-  if (grantpt(m) < 0 || unlockpt(m) < 0) {
-    int e = errno;
-    close(m);
-    return -e;
-  }
-  char name[128];
-  if (ptsname_r(m, name, sizeof name) != 0) {
-    int e = errno;
-    close(m);
-    return -e;
-  }
-  int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (s < 0) {
-    int e = errno;
-    close(m);
-    return -e;
-  }
-  *master = m;
-  *slave = s;
+int berth_receive_console(int socket) {
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  char control[CMSG_SPACE(sizeof(int))];
+  memset(control, 0, sizeof control);
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+  ssize_t n;
+  do { n = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC); } while (n < 0 && errno == EINTR);
+  if (n <= 0) return -1;
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  if (!cm || cm->cmsg_type != SCM_RIGHTS) return -1;
+  int fd;
+  memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+  return fd;
+}
+
+int berth_window_size(int fd, unsigned short *rows, unsigned short *cols) {
+  struct winsize ws;
+  if (fd < 0 || ioctl(fd, TIOCGWINSZ, &ws) < 0) return -1;
+  *rows = ws.ws_row;
+  *cols = ws.ws_col;
   return 0;
 }
 

@@ -13,16 +13,20 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: [.short, .long], help: "Username or UID (format: <name|uid>[:<group|gid>])") var user: String?
   @Option(name: .long, help: "Overwrite the default ENTRYPOINT of the image") var entrypoint: String?
   @Option(name: [.customShort("h"), .long], help: "Container host name") var hostname: String?
-  @Flag(name: [.short, .customLong("interactive")], help: "Keep STDIN open even if not attached") var interactive = false
+  @Flag(name: [.short, .customLong("interactive")], help: "Keep STDIN open even if not attached") var interactive =
+    false
   @Flag(name: [.short, .customLong("tty")], help: "Allocate a pseudo-TTY") var tty = false
   @Flag(name: .long, help: "Automatically remove the container when it exits") var rm = false
   @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network (none, host)")
   var network = "default"
   @Option(name: [.short, .long], help: "Memory limit") var memory: String?
-  @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: -1 for unlimited") var memorySwap: String?
+  @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: -1 for unlimited")
+  var memorySwap: String?
   @Option(name: .long, help: "Number of CPUs") var cpus: Double?
-  @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight)") var cpuShares: Int64?
-  @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited)") var pidsLimit: Int64?
+  @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight)") var cpuShares:
+    Int64?
+  @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited)") var pidsLimit:
+    Int64?
   @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only") var readOnly = false
   @Option(name: .customLong("cap-add"), help: "Add Linux capabilities") var capAdd: [String] = []
   @Option(name: .customLong("cap-drop"), help: "Drop Linux capabilities") var capDrop: [String] = []
@@ -61,7 +65,9 @@ struct ContainerOptions: ParsableArguments {
       throw BerthError.invalid("Minimum memory limit allowed is 6MB")
     }
     if let cpus {
-      guard cpus > 0 else { throw BerthError.invalid("invalid argument \"\(cpus)\" for \"--cpus\" flag: range is 0.01 to ...") }
+      guard cpus > 0 else {
+        throw BerthError.invalid("invalid argument \"\(cpus)\" for \"--cpus\" flag: range is 0.01 to ...")
+      }
       h.nanoCPUs = Int64(cpus * 1e9)
     }
     if let cpuShares { h.cpuShares = cpuShares }

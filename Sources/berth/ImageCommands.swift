@@ -67,7 +67,9 @@ struct ImagesCommand: ParsableCommand {
     for r in rows {
       var row = [r.repo, r.tag]
       if o.digests { row.append("<none>") }
-      row += [o.noTrunc ? r.image.id.description : r.image.id.shortID, Human.ago(r.image.created), Human.size(r.image.size)]
+      row += [
+        o.noTrunc ? r.image.id.description : r.image.id.shortID, Human.ago(r.image.created), Human.size(r.image.size),
+      ]
       table.append(row)
     }
     print(table.render(), terminator: "")
@@ -120,7 +122,8 @@ struct RmiCommand: ParsableCommand {
 
 /// `berth image rm`.
 struct ImageRmCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove one or more images", aliases: ["remove"])
+  static let configuration = CommandConfiguration(
+    commandName: "rm", abstract: "Remove one or more images", aliases: ["remove"])
   @OptionGroup var options: RmiOptions
   func run() throws { try RmiCommand.remove(options) }
 }
@@ -130,7 +133,8 @@ struct HistoryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "history", abstract: "Show the history of an image")
   @Flag(name: .customLong("no-trunc"), help: "Don't truncate output") var noTrunc = false
   @Flag(name: [.short, .long], help: "Only show image IDs") var quiet = false
-  @Flag(name: [.customShort("H"), .long], inversion: .prefixedNo, help: "Print sizes and dates in human readable format")
+  @Flag(
+    name: [.customShort("H"), .long], inversion: .prefixedNo, help: "Print sizes and dates in human readable format")
   var human = true
   @Argument(help: "Image") var image: String
 

@@ -67,7 +67,8 @@ struct InspectCommand: ParsableCommand {
 
 /// `berth image inspect`.
 struct ImageInspectCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Display detailed information on one or more images")
+  static let configuration = CommandConfiguration(
+    commandName: "inspect", abstract: "Display detailed information on one or more images")
   @OptionGroup var options: InspectOptions
   func run() throws { try options.print(.image) }
 }

@@ -64,7 +64,8 @@ struct PsCommand: ParsableCommand {
 
 /// `berth container ls`.
 struct ContainerListCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers", aliases: ["list", "ps"])
+  static let configuration = CommandConfiguration(
+    commandName: "ls", abstract: "List containers", aliases: ["list", "ps"])
   @OptionGroup var options: PsOptions
   func run() throws { try PsCommand.list(options) }
 }

@@ -3,7 +3,7 @@ import BerthEngine
 import BerthOCI
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `berth run`: create and start a container in the foreground.
@@ -51,7 +51,8 @@ struct CreateCommand: ParsableCommand {
 
 /// `berth start`: start created or stopped containers; `-a` attaches and returns the exit code.
 struct StartCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "start", abstract: "Start one or more stopped containers")
+  static let configuration = CommandConfiguration(
+    commandName: "start", abstract: "Start one or more stopped containers")
 
   @Flag(name: [.short, .long], help: "Attach STDOUT/STDERR and forward signals") var attach = false
   @Flag(name: [.short, .long], help: "Attach container's STDIN") var interactive = false
@@ -64,7 +65,9 @@ struct StartCommand: ParsableCommand {
       throw BerthError.invalid(
         "starting a container in the background needs the container monitor (not supported yet): use start -a")
     }
-    guard containers.count == 1 else { throw BerthError.invalid("you cannot start and attach multiple containers at once") }
+    guard containers.count == 1 else {
+      throw BerthError.invalid("you cannot start and attach multiple containers at once")
+    }
     let c = try engine.containers.get(containers[0])
     let tty = c.config.config.tty ?? false
     let stdin = interactive && (c.config.config.openStdin ?? false)

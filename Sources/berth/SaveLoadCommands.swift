@@ -4,7 +4,7 @@ import BerthOCI
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `berth save`.
@@ -32,7 +32,9 @@ struct SaveCommand: ParsableCommand {
     }
     let tmp = output + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw BerthError.invalid("failed to save image: open \(output): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw BerthError.invalid("failed to save image: open \(output): \(String(cString: strerror(errno)))")
+    }
     do {
       try engine.images.save(images, format: kind, to: fd)
       close(fd)

@@ -1,15 +1,18 @@
 import ArgumentParser
 import BerthEngine
 import BerthOCI
+import BerthSystem
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 // Global options come before the command, as with dockerd/podman: `berth --data-root X run …`.
+Trace.mark("main")
 var arguments = Array(CommandLine.arguments.dropFirst())
 while let first = arguments.first, first.hasPrefix("--") {
-  let (name, inline) = first.contains("=")
+  let (name, inline) =
+    first.contains("=")
     ? (String(first.prefix { $0 != "=" }), String(first.drop { $0 != "=" }.dropFirst())) : (first, nil)
   guard let variable = ["--data-root": "BERTH_DATA_ROOT", "--exec-root": "BERTH_EXEC_ROOT"][name] else { break }
   arguments.removeFirst()

@@ -30,7 +30,8 @@ import Testing
 
   @Test func resolvConfSkipsLoopback() throws {
     let path = "/tmp/berth-resolv-\(getpid())"
-    try "nameserver 127.0.0.53\nnameserver 10.0.0.2\nsearch example\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try "nameserver 127.0.0.53\nnameserver 10.0.0.2\nsearch example\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
     #expect(ResolvConf.forContainer(host: path) == "nameserver 10.0.0.2\nsearch example\n")
     try "nameserver 127.0.0.53\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(ResolvConf.forContainer(host: path).contains("nameserver 8.8.8.8"))

@@ -59,7 +59,8 @@ func tempDir() -> String {
   }
 
   @Test func extractsOrdinaryArchive() throws {
-    let tar = try makeTar("d('./etc'); f('./etc/hostname', b'box\\n'); l('./etc/link', 'hostname'); h('./hard', 'etc/hostname')")
+    let tar = try makeTar(
+      "d('./etc'); f('./etc/hostname', b'box\\n'); l('./etc/link', 'hostname'); h('./hard', 'etc/hostname')")
     let dir = tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let summary = try LayerArchive.extract(archive: tar, into: dir + "/target")

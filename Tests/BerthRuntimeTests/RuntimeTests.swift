@@ -78,7 +78,9 @@ import Testing
     #expect(data == "mode=755,size=65536k")
   }
 
-  @Test(arguments: [("nofile=1024:2048", "RLIMIT_NOFILE", UInt64(1024), UInt64(2048)), ("nproc=10", "RLIMIT_NPROC", 10, 10)])
+  @Test(arguments: [
+    ("nofile=1024:2048", "RLIMIT_NOFILE", UInt64(1024), UInt64(2048)), ("nproc=10", "RLIMIT_NPROC", 10, 10),
+  ])
   func ulimits(value: String, type: String, soft: UInt64, hard: UInt64) throws {
     let r = try Rlimits.parse(value)
     #expect(r.type == type && r.soft == soft && r.hard == hard)

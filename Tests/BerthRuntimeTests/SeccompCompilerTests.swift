@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(BerthSeccomp)
-  import BerthSeccomp
+import BerthSeccomp
 #else
-  import BerthRuntime
+import BerthRuntime
 #endif
 
 /// One `struct sock_filter`.
@@ -128,7 +128,7 @@ enum SeccompAuditArch {
       #expect(returns.contains(0x0005_0026), "ENOSYS stub, \(label)")
       let arches = Set(instructions.filter { $0.code == SeccompTestInstruction.jumpEqual }.map(\.k))
       #if arch(x86_64)
-        #expect(arches.isSuperset(of: [SeccompAuditArch.amd64, SeccompAuditArch.i386]), "\(label)")
+      #expect(arches.isSuperset(of: [SeccompAuditArch.amd64, SeccompAuditArch.i386]), "\(label)")
       #endif
     }
   }
@@ -168,68 +168,68 @@ enum SeccompAuditArch {
       SeccompTestInstruction.decode(program).filter { $0.code == SeccompTestInstruction.jumpEqual }.map(\.k))
     #expect(arches.contains(SeccompAuditArch.aarch64))
     #if arch(x86_64)
-      #expect(!arches.contains(SeccompAuditArch.amd64))
+    #expect(!arches.contains(SeccompAuditArch.amd64))
     #endif
   }
 
   #if arch(x86_64)
-    @Test("Verdicts of Docker's default for x86_64, i386 and x32 calls")
-    func verdicts() throws {
-      let amd64 = SeccompAuditArch.amd64
-      let i386 = SeccompAuditArch.i386
-      let x32 = UInt32(0x4000_0000)
-      let newNamespace: UInt64 = 0x0002_0000  // CLONE_NEWNS
-      let program = SeccompTestInstruction.decode(
-        try SeccompCompiler.compile(
-          .dockerDefault(), capabilities: SeccompCapabilitySets.dockerDefault, kernel: Self.kernel))
-      let cases: [(String, SeccompTestData, UInt32)] = [
-        ("getpid", .init(arch: amd64, nr: 39), SeccompVerdict.allow),
-        ("mount", .init(arch: amd64, nr: 165), SeccompVerdict.eperm),
-        ("clone(SIGCHLD)", .init(arch: amd64, nr: 56, args: [17, 0, 0, 0, 0, 0]), SeccompVerdict.allow),
-        ("clone(CLONE_NEWNS)", .init(arch: amd64, nr: 56, args: [newNamespace, 0, 0, 0, 0, 0]), SeccompVerdict.eperm),
-        ("clone3", .init(arch: amd64, nr: 435), SeccompVerdict.enosys),
-        ("socket(AF_INET)", .init(arch: amd64, nr: 41, args: [2, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
-        ("socket(AF_ALG)", .init(arch: amd64, nr: 41, args: [38, 1, 0, 0, 0, 0]), SeccompVerdict.eperm),
-        ("socket(AF_NFC)", .init(arch: amd64, nr: 41, args: [39, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
-        ("socket(AF_VSOCK)", .init(arch: amd64, nr: 41, args: [40, 1, 0, 0, 0, 0]), SeccompVerdict.eperm),
-        ("socket(AF_XDP)", .init(arch: amd64, nr: 41, args: [44, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
-        ("personality(PER_LINUX32)", .init(arch: amd64, nr: 135, args: [8, 0, 0, 0, 0, 0]), SeccompVerdict.allow),
-        (
-          "personality(ADDR_NO_RANDOMIZE)", .init(arch: amd64, nr: 135, args: [0x40000, 0, 0, 0, 0, 0]),
-          SeccompVerdict.eperm
-        ),
-        ("arch_prctl", .init(arch: amd64, nr: 158), SeccompVerdict.allow),
-        ("chroot (CAP_SYS_CHROOT)", .init(arch: amd64, nr: 161), SeccompVerdict.allow),
-        ("ptrace (kernel >= 4.8)", .init(arch: amd64, nr: 101), SeccompVerdict.allow),
-        ("iopl", .init(arch: amd64, nr: 172), SeccompVerdict.eperm),
-        ("syscall 1000", .init(arch: amd64, nr: 1000), SeccompVerdict.enosys),
-        ("i386 getpid", .init(arch: i386, nr: 20), SeccompVerdict.allow),
-        ("i386 chown32", .init(arch: i386, nr: 212), SeccompVerdict.allow),
-        ("i386 socketcall", .init(arch: i386, nr: 102), SeccompVerdict.allow),
-        ("i386 mount", .init(arch: i386, nr: 21), SeccompVerdict.eperm),
-        ("i386 syscall 1000", .init(arch: i386, nr: 1000), SeccompVerdict.enosys),
-        ("x32 getpid", .init(arch: amd64, nr: x32 | 39), SeccompVerdict.allow),
-        ("x32 mount", .init(arch: amd64, nr: x32 | 165), SeccompVerdict.eperm),
-        ("x32 syscall 1000", .init(arch: amd64, nr: x32 | 1000), SeccompVerdict.enosys),
-        ("aarch64 (not in the filter)", .init(arch: SeccompAuditArch.aarch64, nr: 172), SeccompVerdict.killThread),
-      ]
-      for (label, data, expected) in cases {
-        #expect(data.verdict(of: program) == expected, "\(label)")
-      }
-
-      let admin = SeccompTestInstruction.decode(
-        try SeccompCompiler.compile(.dockerDefault(), capabilities: ["CAP_SYS_ADMIN"], kernel: Self.kernel))
-      #expect(SeccompTestData(arch: amd64, nr: 165).verdict(of: admin) == SeccompVerdict.allow)
-      #expect(
-        SeccompTestData(arch: amd64, nr: 56, args: [newNamespace, 0, 0, 0, 0, 0]).verdict(of: admin)
-          == SeccompVerdict.allow)
-      #expect(SeccompTestData(arch: amd64, nr: 435).verdict(of: admin) == SeccompVerdict.allow)
-      #expect(SeccompTestData(arch: amd64, nr: 161).verdict(of: admin) == SeccompVerdict.eperm)  // no CAP_SYS_CHROOT
-
-      let oldKernel = SeccompTestInstruction.decode(
-        try SeccompCompiler.compile(.dockerDefault(), capabilities: [], kernel: .init(4, 4)))
-      #expect(SeccompTestData(arch: amd64, nr: 101).verdict(of: oldKernel) == SeccompVerdict.eperm)
+  @Test("Verdicts of Docker's default for x86_64, i386 and x32 calls")
+  func verdicts() throws {
+    let amd64 = SeccompAuditArch.amd64
+    let i386 = SeccompAuditArch.i386
+    let x32 = UInt32(0x4000_0000)
+    let newNamespace: UInt64 = 0x0002_0000  // CLONE_NEWNS
+    let program = SeccompTestInstruction.decode(
+      try SeccompCompiler.compile(
+        .dockerDefault(), capabilities: SeccompCapabilitySets.dockerDefault, kernel: Self.kernel))
+    let cases: [(String, SeccompTestData, UInt32)] = [
+      ("getpid", .init(arch: amd64, nr: 39), SeccompVerdict.allow),
+      ("mount", .init(arch: amd64, nr: 165), SeccompVerdict.eperm),
+      ("clone(SIGCHLD)", .init(arch: amd64, nr: 56, args: [17, 0, 0, 0, 0, 0]), SeccompVerdict.allow),
+      ("clone(CLONE_NEWNS)", .init(arch: amd64, nr: 56, args: [newNamespace, 0, 0, 0, 0, 0]), SeccompVerdict.eperm),
+      ("clone3", .init(arch: amd64, nr: 435), SeccompVerdict.enosys),
+      ("socket(AF_INET)", .init(arch: amd64, nr: 41, args: [2, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
+      ("socket(AF_ALG)", .init(arch: amd64, nr: 41, args: [38, 1, 0, 0, 0, 0]), SeccompVerdict.eperm),
+      ("socket(AF_NFC)", .init(arch: amd64, nr: 41, args: [39, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
+      ("socket(AF_VSOCK)", .init(arch: amd64, nr: 41, args: [40, 1, 0, 0, 0, 0]), SeccompVerdict.eperm),
+      ("socket(AF_XDP)", .init(arch: amd64, nr: 41, args: [44, 1, 0, 0, 0, 0]), SeccompVerdict.allow),
+      ("personality(PER_LINUX32)", .init(arch: amd64, nr: 135, args: [8, 0, 0, 0, 0, 0]), SeccompVerdict.allow),
+      (
+        "personality(ADDR_NO_RANDOMIZE)", .init(arch: amd64, nr: 135, args: [0x40000, 0, 0, 0, 0, 0]),
+        SeccompVerdict.eperm
+      ),
+      ("arch_prctl", .init(arch: amd64, nr: 158), SeccompVerdict.allow),
+      ("chroot (CAP_SYS_CHROOT)", .init(arch: amd64, nr: 161), SeccompVerdict.allow),
+      ("ptrace (kernel >= 4.8)", .init(arch: amd64, nr: 101), SeccompVerdict.allow),
+      ("iopl", .init(arch: amd64, nr: 172), SeccompVerdict.eperm),
+      ("syscall 1000", .init(arch: amd64, nr: 1000), SeccompVerdict.enosys),
+      ("i386 getpid", .init(arch: i386, nr: 20), SeccompVerdict.allow),
+      ("i386 chown32", .init(arch: i386, nr: 212), SeccompVerdict.allow),
+      ("i386 socketcall", .init(arch: i386, nr: 102), SeccompVerdict.allow),
+      ("i386 mount", .init(arch: i386, nr: 21), SeccompVerdict.eperm),
+      ("i386 syscall 1000", .init(arch: i386, nr: 1000), SeccompVerdict.enosys),
+      ("x32 getpid", .init(arch: amd64, nr: x32 | 39), SeccompVerdict.allow),
+      ("x32 mount", .init(arch: amd64, nr: x32 | 165), SeccompVerdict.eperm),
+      ("x32 syscall 1000", .init(arch: amd64, nr: x32 | 1000), SeccompVerdict.enosys),
+      ("aarch64 (not in the filter)", .init(arch: SeccompAuditArch.aarch64, nr: 172), SeccompVerdict.killThread),
+    ]
+    for (label, data, expected) in cases {
+      #expect(data.verdict(of: program) == expected, "\(label)")
     }
+
+    let admin = SeccompTestInstruction.decode(
+      try SeccompCompiler.compile(.dockerDefault(), capabilities: ["CAP_SYS_ADMIN"], kernel: Self.kernel))
+    #expect(SeccompTestData(arch: amd64, nr: 165).verdict(of: admin) == SeccompVerdict.allow)
+    #expect(
+      SeccompTestData(arch: amd64, nr: 56, args: [newNamespace, 0, 0, 0, 0, 0]).verdict(of: admin)
+        == SeccompVerdict.allow)
+    #expect(SeccompTestData(arch: amd64, nr: 435).verdict(of: admin) == SeccompVerdict.allow)
+    #expect(SeccompTestData(arch: amd64, nr: 161).verdict(of: admin) == SeccompVerdict.eperm)  // no CAP_SYS_CHROOT
+
+    let oldKernel = SeccompTestInstruction.decode(
+      try SeccompCompiler.compile(.dockerDefault(), capabilities: [], kernel: .init(4, 4)))
+    #expect(SeccompTestData(arch: amd64, nr: 101).verdict(of: oldKernel) == SeccompVerdict.eperm)
+  }
   #endif
 
   @Test("Cross-compiled for arm64: aarch64 and arm calls, ENOSYS above the highest known syscall")
@@ -310,13 +310,13 @@ enum SeccompAuditArch {
   }
 
   #if _endian(little)
-    @Test("Compiling for a big-endian architecture on a little-endian host is refused")
-    func otherByteOrder() throws {
-      let error = try #require(throws: SeccompError.self) {
-        try SeccompCompiler.compile(.dockerDefault(), capabilities: [], architecture: .s390x, kernel: Self.kernel)
-      }
-      #expect(error.description.contains("other byte order"))
+  @Test("Compiling for a big-endian architecture on a little-endian host is refused")
+  func otherByteOrder() throws {
+    let error = try #require(throws: SeccompError.self) {
+      try SeccompCompiler.compile(.dockerDefault(), capabilities: [], architecture: .s390x, kernel: Self.kernel)
     }
+    #expect(error.description.contains("other byte order"))
+  }
   #endif
 
   // MARK: In the kernel

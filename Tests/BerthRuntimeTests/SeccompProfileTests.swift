@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(BerthSeccomp)
-  import BerthSeccomp
+import BerthSeccomp
 #else
-  import BerthRuntime
+import BerthRuntime
 #endif
 
 /// Docker's default profile, kept outside the project in `shared/reference/` for comparison only.

@@ -34,7 +34,9 @@ struct RunTests {
     let r = box.berth(["run", "--rm", "busybox", "grep", "-E", "^Cap(Eff|Bnd|Prm)", "/proc/self/status"])
     #expect(r.out.contains("CapEff:\t00000000a80425fb"))
     #expect(r.out.contains("CapBnd:\t00000000a80425fb"))
-    let drop = box.berth(["run", "--rm", "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "busybox", "grep", "CapEff", "/proc/self/status"])
+    let drop = box.berth([
+      "run", "--rm", "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "busybox", "grep", "CapEff", "/proc/self/status",
+    ])
     #expect(drop.out.contains("0000000000001000"))
     let user = box.berth(["run", "--rm", "-u", "app", "busybox", "grep", "CapEff", "/proc/self/status"])
     #expect(user.out.contains("0000000000000000"))
@@ -46,7 +48,8 @@ struct RunTests {
     #expect(kcore.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     let timers = box.berth(["run", "--rm", "busybox", "sh", "-c", "cat /proc/timer_list | wc -c"])
     #expect(timers.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-    #expect(BerthFixture.shell("cat /proc/timer_list | wc -c").out.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
+    #expect(
+      BerthFixture.shell("cat /proc/timer_list | wc -c").out.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
     let sys = box.berth(["run", "--rm", "busybox", "sh", "-c", "echo 1 > /proc/sys/kernel/shm_rmid_forced"])
     #expect(sys.code != 0)
     #expect(sys.err.contains("Read-only file system"))
@@ -59,7 +62,9 @@ struct RunTests {
   }
 
   @Test func memoryLimitKillsWith137() {
-    let r = box.berth(["run", "--rm", "--memory", "16m", "busybox", "sh", "-c", "dd if=/dev/zero of=/dev/null bs=128M count=1"])
+    let r = box.berth([
+      "run", "--rm", "--memory", "16m", "busybox", "sh", "-c", "dd if=/dev/zero of=/dev/null bs=128M count=1",
+    ])
     #expect(r.code == 137)
   }
 

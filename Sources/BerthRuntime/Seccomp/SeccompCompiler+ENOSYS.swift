@@ -1,9 +1,9 @@
 import CSeccomp
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// The -ENOSYS prelude runc puts in front of libseccomp's program (runc `libcontainer/seccomp/patchbpf`): a syscall

@@ -1,9 +1,9 @@
 import CSeccomp
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// A failure to build a seccomp filter: the libseccomp (or libc) call, its errno and the syscall concerned, or a

@@ -464,17 +464,17 @@ public struct SeccompArchitecture: Hashable, Sendable, CustomStringConvertible {
   /// The architecture this binary runs on.
   public static var native: SeccompArchitecture {
     #if arch(x86_64)
-      return .amd64
+    return .amd64
     #elseif arch(arm64)
-      return .arm64
+    return .arm64
     #elseif arch(powerpc64le)
-      return .ppc64le
+    return .ppc64le
     #elseif arch(s390x)
-      return .s390x
+    return .s390x
     #elseif arch(riscv64)
-      return .riscv64
+    return .riscv64
     #else
-      #error("unsupported architecture for seccomp")
+    #error("unsupported architecture for seccomp")
     #endif
   }
 

@@ -87,6 +87,8 @@ struct berth_init_config {
   int n_rlimits;
   int stdio[3];
   int setsid_tty;             ///< 1: setsid() and make fd 0 the controlling terminal
+  int console_socket;         ///< >=0: make a pty in the container's devpts, send its master here
+  unsigned short rows, cols;  ///< initial terminal size with console_socket
   int loopback_up;            ///< 1: bring "lo" up (new network namespace)
   int oom_score_adj_set;
   int oom_score_adj;
@@ -96,7 +98,7 @@ struct berth_init_config {
 enum berth_step {
   BERTH_STEP_SYNC = 1, BERTH_STEP_MOUNT_PRIVATE, BERTH_STEP_ROOTFS, BERTH_STEP_OP, BERTH_STEP_PIVOT,
   BERTH_STEP_HOSTNAME, BERTH_STEP_LOOPBACK, BERTH_STEP_RLIMIT, BERTH_STEP_SECCOMP, BERTH_STEP_CAPS,
-  BERTH_STEP_USER, BERTH_STEP_STDIO, BERTH_STEP_CWD, BERTH_STEP_EXEC, BERTH_STEP_READONLY,
+  BERTH_STEP_USER, BERTH_STEP_STDIO, BERTH_STEP_CWD, BERTH_STEP_EXEC, BERTH_STEP_READONLY, BERTH_STEP_CONSOLE,
 };
 
 /// The message the child writes to the error pipe when a step fails.
@@ -118,8 +120,12 @@ void berth_forward_signals(pid_t pid);
 /// Puts in_fd in raw mode when it is a terminal and restores it. Returns when master hangs up.
 void berth_pump_tty(int master, int in_fd, int out_fd);
 
-/// Opens a new pty pair; returns 0 and the fds (both CLOEXEC) or -errno.
-int berth_open_pty(int *master, int *slave);
+/// Receives the pty master the init sends over console_socket; returns the fd, or -1 when the
+/// init closed the socket without sending one (it failed: read the error pipe).
+int berth_receive_console(int socket);
+
+/// Fills rows and cols with the terminal size of fd; returns 0 or -1 when fd is no terminal.
+int berth_window_size(int fd, unsigned short *rows, unsigned short *cols);
 
 /// waitpid retrying EINTR; returns the wait status or -errno.
 int berth_wait(pid_t pid);
