@@ -67,7 +67,7 @@ extension ContainerService {
     }
     defer { if nullFd >= 0 { close(nullFd) } }
 
-    let seccomp = try compiledSeccomp(spec)
+    let seccomp = try compiledSeccomp(spec, custom: c.config.host.seccompProfile != nil)
     Trace.mark("seccomp ready")
     let cgroup = Cgroup(containerID: c.id)
     cgroup.remove()
@@ -195,12 +195,17 @@ extension ContainerService {
 
   /// The container's seccomp filter, compiled once per profile and capability set and cached in
   /// the exec root.
-  func compiledSeccomp(_ spec: RuntimeSpec) throws -> [UInt8]? {
+  func compiledSeccomp(_ spec: RuntimeSpec, custom: Bool) throws -> [UInt8]? {
     guard let profile = spec.linux.seccomp else { return nil }
     let caps = Set(spec.process.capabilities.bounding)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    let key = Digest.sha256(of: Array(try encoder.encode(profile)) + Array(caps.sorted().joined(separator: ",").utf8))
+    // The built-in profile is keyed by name (it only changes with Berth); a custom one by content.
+    var identity = Array("berth-default-1".utf8)
+    if custom {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      identity = Array(try encoder.encode(profile))
+    }
+    let key = Digest.sha256(of: identity + Array(caps.sorted().joined(separator: ",").utf8))
     let cache = "\(paths.execRoot)/seccomp-\(key.hex.prefix(32)).bpf"
     if let bytes = try? FileSystem.read(cache), !bytes.isEmpty, bytes.count % 8 == 0 { return bytes }
     let bpf = try SeccompCompiler.compile(profile, capabilities: caps)

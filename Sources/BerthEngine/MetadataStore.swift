@@ -9,7 +9,7 @@ import GRDB
 /// names them and removed after it, so a crash leaves only unreferenced files, which
 /// `Recovery` removes on the next command.
 public final class MetadataStore: Sendable {
-  let db: DatabasePool
+  let db: DatabaseQueue
 
   /// Opens (and migrates) the database at path.
   public init(path: String) throws {
@@ -17,8 +17,11 @@ public final class MetadataStore: Sendable {
     config.busyMode = .timeout(30)
     // WAL with synchronous=NORMAL: a crash or power cut leaves the old state or the new one,
     // never a torn database; it saves an fsync per command.
-    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-    db = try DatabasePool(path: path, configuration: config)
+    // One connection per process (a queue, not a pool: cheaper to open for a one-shot CLI).
+    config.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+    }
+    db = try DatabaseQueue(path: path, configuration: config)
     try Self.migrator.migrate(db)
   }
 
