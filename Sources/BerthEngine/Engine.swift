@@ -13,8 +13,8 @@ import Foundation
 /// var options = CreateOptions(image: "busybox")
 /// options.overrides.cmd = ["echo", "hello"]
 /// let container = try engine.containers.create(options)
-/// let exitCode = try engine.containers.run(container.id, stdio: .inherit)  // prints "hello"
-/// try engine.containers.remove(container.id)
+/// let exitCode = try engine.containers.run(container.id, stdio: .inherit(stdin: false))  // prints "hello"
+/// try engine.containers.remove(container.id, force: false)
 /// ```
 public final class Engine: Sendable {
   /// Where things live.

@@ -1,4 +1,6 @@
+import ArgumentParser
 import BerthEngine
+import BerthOCI
 import Foundation
 
 /// Docker's table output: columns padded to the widest cell plus three spaces (Go's tabwriter
@@ -80,4 +82,19 @@ enum Human {
 func printError(_ message: String) {
   let bytes = Array(message.utf8)
   _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+/// Runs body for each name as `docker rm`/`rmi` do: a failure prints Docker's error line and the
+/// others go on; the command exits 1 when any failed.
+func forEachReportingErrors(_ names: [String], _ body: (String) throws -> Void) throws {
+  var failed = false
+  for name in names {
+    do {
+      try body(name)
+    } catch let error as BerthError {
+      printError("Error response from daemon: \(error.message)\n")
+      failed = true
+    }
+  }
+  if failed { throw ExitCode(1) }
 }

@@ -78,27 +78,3 @@ struct PsOptions: ParsableArguments {
   @Option(name: [.short, .long], help: "Filter output based on conditions provided (name=, id=, status=)")
   var filter: [String] = []
 }
-
-/// `berth rm`.
-struct RmCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove one or more containers")
-
-  @Flag(name: [.short, .long], help: "Force the removal of a running container (uses SIGKILL)") var force = false
-  @Flag(name: [.short, .long], help: "Remove anonymous volumes associated with the container") var volumes = false
-  @Argument(help: "Containers") var containers: [String]
-
-  func run() throws {
-    let engine = try CLI.engine()
-    var failed = false
-    for name in containers {
-      do {
-        try engine.containers.remove(name, force: force)
-        print(name)
-      } catch let error as BerthError {
-        printError("Error response from daemon: \(error.message)\n")
-        failed = true
-      }
-    }
-    if failed { throw ExitCode(1) }
-  }
-}

@@ -6,6 +6,11 @@ import Testing
 @Suite(
   .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"), "needs root and dockerd"))
 struct DockerLoadTests {
+  /// The Docker CLI: the machine's own (28) or Debian's.
+  let docker =
+    ["/usr/local/bin/docker", "/usr/bin/docker"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    ?? "docker"
+
   @Test func saveLoadsIntoDockerd() throws {
     let box = try Sandbox()
     let work = box.dataRoot + "-dockerd"
@@ -30,18 +35,18 @@ struct DockerLoadTests {
     }
     var ready = false
     for _ in 0..<150 where !ready {
-      ready = BerthFixture.run("/usr/local/bin/docker", ["-H", sock, "version"]).code == 0
+      ready = BerthFixture.run(docker, ["-H", sock, "version"]).code == 0
       if !ready { usleep(200_000) }
     }
     #expect(ready)
-    let load = BerthFixture.run("/usr/local/bin/docker", ["-H", sock, "load", "-i", tar])
+    let load = BerthFixture.run(docker, ["-H", sock, "load", "-i", tar])
     #expect(load.code == 0, "\(load.err)")
     #expect(load.out.contains("Loaded image: busybox:latest"))
     let id = box.berth(["inspect", "-f", "{{.Id}}", "busybox"]).out
-    let dockerID = BerthFixture.run("/usr/local/bin/docker", ["-H", sock, "inspect", "-f", "{{.Id}}", "busybox"]).out
+    let dockerID = BerthFixture.run(docker, ["-H", sock, "inspect", "-f", "{{.Id}}", "busybox"]).out
     #expect(id == dockerID)
     let run = BerthFixture.run(
-      "/usr/local/bin/docker", ["-H", sock, "run", "--rm", "--network", "none", "busybox", "echo", "hello from berth"])
+      docker, ["-H", sock, "run", "--rm", "--network", "none", "busybox", "echo", "hello from berth"])
     #expect(run.out == "hello from berth\n", "\(run.err)")
   }
 }

@@ -114,6 +114,52 @@ struct RunTests {
     #expect(r.code == expected, "\(words): \(r.err)")
   }
 
+  @Test func securityOptions() throws {
+    let nnp = box.berth([
+      "run", "--rm", "--security-opt", "no-new-privileges", "busybox", "grep", "NoNewPrivs", "/proc/self/status",
+    ])
+    #expect(nnp.out.contains("NoNewPrivs:\t1"))
+    let seccomp = box.berth(["run", "--rm", "busybox", "grep", "Seccomp:", "/proc/self/status"])
+    #expect(seccomp.out.contains("Seccomp:\t2"))
+    let unconfined = box.berth([
+      "run", "--rm", "--security-opt", "seccomp=unconfined", "busybox", "grep", "Seccomp:", "/proc/self/status",
+    ])
+    #expect(unconfined.out.contains("Seccomp:\t0"))
+    // Docker's default profile refuses unshare without CAP_SYS_ADMIN.
+    #expect(box.berth(["run", "--rm", "busybox", "unshare", "-n", "true"]).code != 0)
+    let profile = box.dataRoot + "-deny-mkdir.json"
+    try
+      #"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}"#
+      .write(toFile: profile, atomically: true, encoding: .utf8)
+    let denied = box.berth(["run", "--rm", "--security-opt", "seccomp=" + profile, "busybox", "mkdir", "/newdir"])
+    #expect(denied.code != 0)
+    #expect(denied.err.contains("Operation not permitted"))
+    let bad = box.berth(["run", "--rm", "--security-opt", "seccomp=/no/such/profile.json", "busybox", "true"])
+    #expect(bad.code == 125)
+  }
+
+  @Test func privilegedGetsEveryCapabilityBerthHas() {
+    let r = box.berth([
+      "run", "--rm", "--privileged", "busybox", "sh", "-c",
+      "grep CapEff /proc/self/status; echo 1 > /proc/sys/kernel/shm_rmid_forced && echo writable",
+    ])
+    let own = BerthFixture.shell("grep CapEff /proc/self/status").out
+    #expect(r.out.hasPrefix(own))
+    #expect(r.out.contains("writable"))
+  }
+
+  @Test func ulimits() {
+    let r = box.berth(["run", "--rm", "--ulimit", "nofile=512:1024", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn"])
+    #expect(r.out == "512\n1024\n")
+    // Above this host's hard limit needs CAP_SYS_RESOURCE, which this machine lacks: a clear error.
+    let hard = BerthFixture.shell("ulimit -Hn").out.trimmingCharacters(in: .whitespacesAndNewlines)
+    if let n = Int(hard), BerthFixture.shell("grep CapEff /proc/self/status").out.contains("fffeffffff") {
+      let above = box.berth(["run", "--rm", "--ulimit", "nofile=\(n + 1):\(n + 1)", "busybox", "true"])
+      #expect(above.code == 125)
+      #expect(above.err.contains("CAP_SYS_RESOURCE"))
+    }
+  }
+
   @Test func readOnlyRootfs() {
     let r = box.berth(["run", "--rm", "--read-only", "busybox", "touch", "/x"])
     #expect(r.code != 0)
