@@ -27,6 +27,7 @@ public final class Engine: Sendable {
   /// Opens the engine on a data root and exec root, making them if needed, and repairs what a
   /// crashed berth left behind.
   public init(dataRoot: String = "/var/lib/berth", execRoot: String = "/run/berth") throws {
+    Trace.mark("engine")
     paths = Paths(dataRoot: dataRoot, execRoot: execRoot)
     for dir in [paths.dataRoot, paths.containers, paths.tmp, paths.execRoot] {
       try FileSystem.makeDirectory(dir, mode: 0o711)

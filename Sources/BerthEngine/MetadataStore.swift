@@ -1,4 +1,5 @@
 import BerthOCI
+import BerthSystem
 import Foundation
 import GRDB
 
@@ -22,6 +23,7 @@ public final class MetadataStore: Sendable {
       try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
     }
     db = try DatabaseQueue(path: path, configuration: config)
+    Trace.mark("database connection")
     try Self.migrator.migrate(db)
   }
 

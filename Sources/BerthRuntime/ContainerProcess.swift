@@ -42,7 +42,8 @@ public struct ContainerProcess: Sendable {
   }
 
   /// Starts the container described by spec in cgroup. `seccomp` is the compiled filter.
-  /// `beforeGo` runs after clone and cgroup placement, before the init proceeds (network setup).
+  /// `beforeGo` runs after clone and cgroup placement, before the init runs anything as the
+  /// container (network setup).
   public static func start(
     spec: RuntimeSpec, cgroup: Cgroup, stdio: Stdio, seccomp: [UInt8]?,
     beforeGo: (Int32) throws -> Void = { _ in }
@@ -146,6 +147,9 @@ public struct ContainerProcess: Sendable {
       consoleSockets[1] = -1
     }
 
+    // 'G' lets the init make its mounts while this process places it in its cgroup; 'C' lets it
+    // go on to run as the container.
+    _ = berth_write_byte(syncFd, CChar(UInt8(ascii: "G")))
     do {
       try cgroup.add(pid: pid)
       try beforeGo(pid)
@@ -156,8 +160,7 @@ public struct ContainerProcess: Sendable {
       _ = berth_wait(pid)
       throw error
     }
-    var go: UInt8 = UInt8(ascii: "G")
-    _ = Glibc.write(syncFd, &go, 1)
+    _ = berth_write_byte(syncFd, CChar(UInt8(ascii: "C")))
     close(syncFd)
     var master: Int32?
     if consoleSockets[0] >= 0 {

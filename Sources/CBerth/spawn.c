@@ -332,6 +332,15 @@ static int make_console(const struct berth_init_config *c) {
   return 0;
 }
 
+/// Reads one byte from the sync pipe; 0 when it is the expected one, -1 otherwise (EOF: the
+/// parent died or gave up).
+static int await_byte(int fd, char expected) {
+  char got = 0;
+  ssize_t n;
+  do { n = read(fd, &got, 1); } while (n < 0 && errno == EINTR);
+  return (n == 1 && got == expected) ? 0 : -1;
+}
+
 static int child_main(void *arg) {
   struct child_args *a = arg;
   const struct berth_init_config *c = a->config;
@@ -350,11 +359,7 @@ static int child_main(void *arg) {
   close(a->error_read);
   umask(0);
 
-  char go = 0;
-  ssize_t n;
-  do { n = read(a->sync_read, &go, 1); } while (n < 0 && errno == EINTR);
-  if (n != 1 || go != 'G') _exit(125);
-  close(a->sync_read);
+  if (await_byte(a->sync_read, 'G') < 0) _exit(125);
 
   if (c->clone_flags & CLONE_NEWNS) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(efd, BERTH_STEP_MOUNT_PRIVATE, errno, 125, "/");
@@ -420,6 +425,10 @@ static int child_main(void *arg) {
 
   if (c->readonly_rootfs && (c->clone_flags & CLONE_NEWNS))
     if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) fail(efd, BERTH_STEP_READONLY, errno, 125, "/");
+
+  // The parent has placed us in the cgroup (and set up the network) while we made the mounts.
+  if (await_byte(a->sync_read, 'C') < 0) fail(efd, BERTH_STEP_SYNC, EPIPE, 125, "cgroup placement");
+  close(a->sync_read);
 
   // Seccomp before dropping privileges unless no_new_privs (as runc): loading needs CAP_SYS_ADMIN then.
   if (!c->no_new_privs && apply_seccomp(c) < 0) fail(efd, BERTH_STEP_SECCOMP, errno, 125, "seccomp");

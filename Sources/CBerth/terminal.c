@@ -151,3 +151,19 @@ int berth_memfd(const char *name) {
   int fd = memfd_create(name, MFD_CLOEXEC);
   return fd < 0 ? -errno : fd;
 }
+
+int berth_write_byte(int fd, char byte) {
+  sigset_t pipe_set, old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t r;
+  do { r = write(fd, &byte, 1); } while (r < 0 && errno == EINTR);
+  int e = errno;
+  if (r < 0 && e == EPIPE) {
+    struct timespec zero = {0, 0};
+    sigtimedwait(&pipe_set, NULL, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return r == 1 ? 0 : -e;
+}

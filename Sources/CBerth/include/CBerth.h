@@ -4,15 +4,17 @@
 //
 // | step | parent (Swift, threaded)                      | child (C, single thread, new namespaces)          |
 // |------|-----------------------------------------------|---------------------------------------------------|
-// | 1    | pipes: sync (parent→child), error (child→parent, CLOEXEC) | -                                      |
+// | 1    | pipes: sync (parent→child), error (child→parent, CLOEXEC); console socketpair with -t |    |
 // | 2    | clone(flags); returns pid                      | blocks reading sync pipe                           |
-// | 3    | writes pid into cgroups, network setup         |                                                    |
-// | 4    | writes 'G' ("go") to sync pipe, closes it      | reads 'G' (EOF = parent died → _exit)              |
-// | 5    | reads error pipe                               | mounts, pivot_root, hostname, rlimits, seccomp,    |
-// |      |                                                | ids, capabilities, fds, chdir, execve              |
-// | 6    | EOF = execve happened; a berth_init_error =    | on failure: writes berth_init_error, _exit(exit)   |
-// |      | failure at that step                           |                                                    |
+// | 3    | writes 'G' ("go")                              | reads 'G' (EOF = parent died → _exit)              |
+// | 4    | writes pid into cgroups (may wait for an RCU   | mounts, pivot_root, masked paths, hostname, rlimits|
+// |      | grace period on v1), network setup             | console (sends the pty master), stdio              |
+// | 5    | writes 'C' ("in cgroup"), closes the pipe      | reads 'C' before anything that runs as the         |
+// |      |                                               | container: seccomp, ids, capabilities, execve      |
+// | 6    | reads error pipe: EOF = execve happened; a     | on failure: writes berth_init_error, _exit(code)   |
+// |      | berth_init_error = failure at that step        |                                                    |
 //
+// Steps 3–5 overlap the parent's cgroup placement with the child's mount setup.
 // Only async-signal-safe calls and raw syscalls run in the child: no malloc, no glibc setxid.
 #ifndef CBERTH_H
 #define CBERTH_H
@@ -126,6 +128,9 @@ int berth_receive_console(int socket);
 
 /// Fills rows and cols with the terminal size of fd; returns 0 or -1 when fd is no terminal.
 int berth_window_size(int fd, unsigned short *rows, unsigned short *cols);
+
+/// Writes one byte to a pipe without dying of SIGPIPE when the reader is gone; 0 or -errno.
+int berth_write_byte(int fd, char byte);
 
 /// waitpid retrying EINTR; returns the wait status or -errno.
 int berth_wait(pid_t pid);
