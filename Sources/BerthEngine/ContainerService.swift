@@ -148,8 +148,9 @@ public final class ContainerService: Sendable {
 
   func validName(_ name: String) throws -> String {
     let n = name.hasPrefix("/") ? String(name.dropFirst()) : name
+    let first = n.first ?? "-"
     let ok =
-      n.count >= 2 && n.first!.isASCII && (n.first!.isLetter || n.first!.isNumber)
+      n.count >= 2 && first.isASCII && (first.isLetter || first.isNumber)
       && n.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
     guard ok else {
       throw BerthError.invalid("Invalid container name (\(name)), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")

@@ -10,14 +10,16 @@ final class CArena {
 
   /// A NUL-terminated copy of s.
   func string(_ s: String) -> UnsafePointer<CChar> {
-    let p = strdup(s)!
+    guard let p = strdup(s) else { fatalError("out of memory") }
     pointers.append(p)
     return UnsafePointer(p)
   }
 
   /// A NULL-terminated array of C strings.
   func stringArray(_ items: [String]) -> UnsafePointer<UnsafePointer<CChar>?> {
-    let raw = malloc(MemoryLayout<UnsafePointer<CChar>?>.stride * (items.count + 1))!
+    guard let raw = malloc(MemoryLayout<UnsafePointer<CChar>?>.stride * (items.count + 1)) else {
+      fatalError("out of memory")
+    }
     pointers.append(raw)
     let array = raw.bindMemory(to: UnsafePointer<CChar>?.self, capacity: items.count + 1)
     for (i, s) in items.enumerated() { array[i] = string(s) }
