@@ -117,6 +117,7 @@ extension ContainerService {
   /// are forwarded, a terminal is relayed, and the exit code is returned when it exits.
   public func run(_ ref: String, stdio: StdioMode) throws -> Int32 {
     let running: RunningContainer
+    berth_forward_signals_prepare()
     do {
       running = try start(ref, stdio: stdio)
     } catch {

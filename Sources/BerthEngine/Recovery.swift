@@ -34,18 +34,10 @@ struct Recovery {
     // Container directories without a row (a create or remove that died half-way).
     let known = Set(try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM containers") })
     for name in FileSystem.list(paths.containers) where !known.contains(name) {
-      if name.hasPrefix(".creating-") {
-        let pid = Int32(name.split(separator: "-").last ?? "") ?? 0
-        if pid > 0 && kill(pid, 0) == 0 { continue }
-      }
       try? FileSystem.removeTree(paths.containers + "/" + name)
     }
     // Spooled imports and loads of processes that died ("<kind>-<pid>-…").
-    for name in FileSystem.list(paths.tmp) {
-      let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
-      if pid > 0 && kill(pid, 0) == 0 { continue }
-      try? FileSystem.removeTree(paths.tmp + "/" + name)
-    }
+    FileSystem.removeEntriesOfDeadProcesses(in: paths.tmp, pidField: 1)
     content.removeStaleIngests()
     layers.removeStaleTemporaries()
   }

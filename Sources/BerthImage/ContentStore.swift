@@ -59,13 +59,9 @@ public struct ContentStore: Sendable {
     FileSystem.list(root + "/blobs/sha256").compactMap { try? Digest(parsing: "sha256:" + $0) }
   }
 
-  /// Removes ingest leftovers of writers that died (older than an hour or of dead processes).
+  /// Removes partial blobs of writers that died (ingest files are named `<pid>-<random>`).
   public func removeStaleIngests() {
-    for name in FileSystem.list(root + "/ingest") {
-      let pid = Int32(name.split(separator: "-").first ?? "") ?? 0
-      if pid > 0 && kill(pid, 0) == 0 { continue }
-      unlink(root + "/ingest/" + name)
-    }
+    FileSystem.removeEntriesOfDeadProcesses(in: root + "/ingest", pidField: 0)
   }
 }
 

@@ -64,10 +64,6 @@ public struct LayerStore: Sendable {
 
   /// Removes half-unpacked layers left by a process that died.
   public func removeStaleTemporaries() {
-    for name in FileSystem.list(root) where name.hasPrefix(".tmp-") {
-      let pid = Int32(name.split(separator: "-").dropFirst().first ?? "") ?? 0
-      if pid > 0 && kill(pid, 0) == 0 { continue }
-      try? FileSystem.removeTree("\(root)/\(name)")
-    }
+    FileSystem.removeEntriesOfDeadProcesses(in: root, pidField: 1) { $0.hasPrefix(".tmp-") }
   }
 }

@@ -120,6 +120,20 @@ public enum FileSystem {
     if unlinkat(parent, name, AT_REMOVEDIR) != 0 && errno != ENOENT { throw SystemError("rmdir", display) }
   }
 
+  /// Removes the entries of dir whose name carries the pid of a process that is gone: the pid is
+  /// the `pidField`-th of the name's `-`-separated fields (`<pid>-…`, `.tmp-<pid>-…`). Entries
+  /// of live processes, names without a pid and names `matches` rejects stay.
+  public static func removeEntriesOfDeadProcesses(
+    in dir: String, pidField: Int, where matches: (String) -> Bool = { _ in true }
+  ) {
+    for name in list(dir) where matches(name) {
+      let fields = name.split(separator: "-")
+      guard fields.count > pidField, let pid = Int32(fields[pidField]), pid > 0 else { continue }
+      if kill(pid, 0) == 0 || errno == EPERM { continue }
+      try? removeTree(dir + "/" + name)
+    }
+  }
+
   /// Names in a directory (empty when it does not exist).
   public static func list(_ path: String) -> [String] {
     (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

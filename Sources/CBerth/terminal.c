@@ -19,26 +19,37 @@
 
 static volatile pid_t forward_pid = 0;
 static volatile sig_atomic_t winch_pending = 0;
+static volatile sig_atomic_t pending[NSIG];
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 
 static void forward_handler(int sig) {
   if (forward_pid > 0) kill(forward_pid, sig);
+  else if (sig > 0 && sig < NSIG) pending[sig] = 1;
 }
 
-void berth_forward_signals(pid_t pid) {
-  forward_pid = pid;
-  int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+void berth_forward_signals_prepare(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward_handler;
   sa.sa_flags = SA_RESTART;
   sigset_t set;
   sigemptyset(&set);
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-    sigaction(sigs[i], &sa, NULL);
-    sigaddset(&set, sigs[i]);
+  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) {
+    sigaction(forwarded[i], &sa, NULL);
+    sigaddset(&set, forwarded[i]);
   }
   // A parent may have started berth with these blocked; they must reach the handler.
   pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void berth_forward_signals(pid_t pid) {
+  forward_pid = pid;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (pending[sig]) {
+      pending[sig] = 0;
+      kill(pid, sig);
+    }
+  }
 }
 
 static void winch_handler(int sig) {

@@ -115,7 +115,11 @@ struct berth_init_error {
 /// write end of the go pipe and *error_fd the read end of the error pipe (both CLOEXEC).
 pid_t berth_spawn(const struct berth_init_config *config, int *sync_fd, int *error_fd);
 
-/// Installs handlers that forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 to pid.
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 (and unblocks them)
+/// before the container exists: signals that arrive meanwhile are kept.
+void berth_forward_signals_prepare(void);
+
+/// Forwards those signals to pid from now on, first the ones kept since prepare (call that first).
 void berth_forward_signals(pid_t pid);
 
 /// Relays a terminal: in_fd → master, master → out_fd, window size from in_fd on SIGWINCH.
