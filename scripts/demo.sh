@@ -14,6 +14,7 @@ tar -C "$rootfs" -c . | $berth import - busybox
 $berth images
 $berth run --rm busybox echo hello from a berth container
 $berth run --rm busybox sh -c 'echo "hostname: $(hostname)"; echo "pid: $$"; grep CapEff /proc/self/status'
+$berth rm -f demo >/dev/null 2>&1 || true
 $berth run --name demo busybox true
 $berth ps -a
 $berth rm demo
