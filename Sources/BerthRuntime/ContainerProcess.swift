@@ -20,22 +20,19 @@ public struct ContainerProcess: Sendable {
     public var stdin: Int32
     public var stdout: Int32
     public var stderr: Int32
-    /// Whether stdin is a terminal to make the controlling terminal.
-    public var terminal: Bool
     /// The size of a console to make: the init makes a pty in the container's devpts, makes it
     /// stdio and hands its master back (`consoleMaster`). nil: no console.
     public var console: (rows: UInt16, cols: UInt16)?
     /// Makes stdio.
-    public init(stdin: Int32, stdout: Int32, stderr: Int32, terminal: Bool = false) {
+    public init(stdin: Int32, stdout: Int32, stderr: Int32) {
       self.stdin = stdin
       self.stdout = stdout
       self.stderr = stderr
-      self.terminal = terminal
     }
 
     /// A new terminal of the given size as stdin, stdout and stderr.
     public static func console(rows: UInt16, cols: UInt16) -> Stdio {
-      var s = Stdio(stdin: -1, stdout: -1, stderr: -1, terminal: true)
+      var s = Stdio(stdin: -1, stdout: -1, stderr: -1)
       s.console = (rows, cols)
       return s
     }
@@ -125,7 +122,6 @@ public struct ContainerProcess: Sendable {
             config.rlimits = UnsafePointer(rlBuf.baseAddress)
             config.n_rlimits = Int32(rlBuf.count)
             config.stdio = (stdio.stdin, stdio.stdout, stdio.stderr)
-            config.setsid_tty = stdio.terminal ? 1 : 0
             config.console_socket = consoleSockets[1]
             config.rows = stdio.console?.rows ?? 0
             config.cols = stdio.console?.cols ?? 0

@@ -417,8 +417,8 @@ static int child_main(void *arg) {
       if (dup2(c->stdio[i], i) < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "stdio");
     }
   }
-  if (c->console_socket >= 0 && make_console(c) < 0) fail(efd, BERTH_STEP_CONSOLE, errno, 125, "/dev/pts/ptmx");
-  if (c->setsid_tty) {
+  if (c->console_socket >= 0) {
+    if (make_console(c) < 0) fail(efd, BERTH_STEP_CONSOLE, errno, 125, "/dev/pts/ptmx");
     if (setsid() < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "setsid");
     if (ioctl(0, TIOCSCTTY, 0) < 0) fail(efd, BERTH_STEP_STDIO, errno, 125, "TIOCSCTTY");
   }

@@ -88,8 +88,8 @@ struct berth_init_config {
   const struct berth_rlimit *rlimits;
   int n_rlimits;
   int stdio[3];
-  int setsid_tty;             ///< 1: setsid() and make fd 0 the controlling terminal
-  int console_socket;         ///< >=0: make a pty in the container's devpts, send its master here
+  int console_socket;         ///< >=0: make a pty in the container's devpts, send its master here,
+                              ///< make it stdio and the controlling terminal of a new session
   unsigned short rows, cols;  ///< initial terminal size with console_socket
   int loopback_up;            ///< 1: bring "lo" up (new network namespace)
   int oom_score_adj_set;
