@@ -62,6 +62,14 @@ import Glibc
     try engine.images.save(names, format: format, to: fd)
   }
 
+  /// Unpacks archive into `<scratch>/out` with tar and returns that directory.
+  static func extract(_ archive: String, in scratch: Scratch) throws -> String {
+    let out = "\(scratch.path)/out"
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    #expect(try run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    return out
+  }
+
   static func entries(_ tar: String) throws -> [String] {
     let (status, output) = try run("/usr/bin/tar", ["-tf", tar])
     #expect(status == 0)
@@ -93,9 +101,7 @@ import Glibc
       #expect(names.contains(name), "missing \(name) in \(names.sorted())")
     }
 
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let manifest = try #require(try Self.json(out + "/manifest.json") as? [[String: Any]])
     #expect(manifest.count == 1)
     #expect(manifest.first?["Config"] as? String == "\(id.hex).json")
@@ -138,9 +144,7 @@ import Glibc
     let (source, id) = try Self.engineWithImage(scratch)
     let archive = "\(scratch.path)/image.tar"
     try Self.save(source, [String(id.hex.prefix(12))], .docker, to: archive)
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let manifest = try #require(try Self.json(out + "/manifest.json") as? [[String: Any]])
     #expect(manifest.first?["RepoTags"] is NSNull)
     #expect(!FileManager.default.fileExists(atPath: out + "/repositories"))
@@ -161,9 +165,7 @@ import Glibc
     for name in ["oci-layout", "index.json", "blobs/sha256/\(id.hex)", "blobs/sha256/\(image.manifest.hex)"] {
       #expect(names.contains(name), "missing \(name) in \(names.sorted())")
     }
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/index.json")))
     #expect(index.manifests.count == 1)
     #expect(index.manifests.first?.digest == image.manifest)
@@ -195,9 +197,7 @@ import Glibc
     let (source, id) = try Self.engineWithImage(scratch)
     let archive = "\(scratch.path)/image.tar"
     try Self.save(source, ["test/saveload:v1"], .docker, to: archive)
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let diffID = try source.images.config(of: source.images.resolve(id.description)).rootfs.diffIDs[0]
     let layer = "\(out)/\(diffID.hex)/layer.tar"
     #expect(try Self.run("/usr/bin/gzip", [layer]).status == 0)
@@ -215,9 +215,7 @@ import Glibc
     let (source, _) = try Self.engineWithImage(scratch)
     let archive = "\(scratch.path)/image.tar"
     try Self.save(source, ["test/saveload:v1"], .docker, to: archive)
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let manifest = try #require(try Self.json(out + "/manifest.json") as? [[String: Any]])
     let layer = try #require((manifest.first?["Layers"] as? [String])?.first)
     // Replace the layer by another tar.
@@ -268,9 +266,7 @@ import Glibc
     let (source, id) = try Self.engineWithImage(scratch)
     let archive = "\(scratch.path)/image.tar"
     try Self.save(source, ["test/saveload:v1"], .docker, to: archive)
-    let out = "\(scratch.path)/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    #expect(try Self.run("/usr/bin/tar", ["-C", out, "-xf", archive]).status == 0)
+    let out = try Self.extract(archive, in: scratch)
     let diffID = try source.images.config(of: source.images.resolve(id.description)).rootfs.diffIDs[0]
 
     // A layer.tar linked to another file inside the archive (as Docker links shared layers) loads.
