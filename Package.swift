@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "berth", targets: ["berth"]),
+    .executable(name: "berth-monitor", targets: ["berth-monitor"]),
     .library(name: "BerthEngine", targets: ["BerthEngine"]),
   ],
   dependencies: [
@@ -49,6 +50,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),
+    // C: the per-container monitor (logs, reaping, exit file). Linked statically and without
+    // Foundation so an idle monitor stays under 2 MB; bfd with --no-warnings silences the
+    // static-glibc dlopen notice from the Swift runtime it does not use.
+    .executableTarget(
+      name: "berth-monitor",
+      linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=bfd", "-Xlinker", "--no-warnings"])]),
     .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
     .testTarget(name: "BerthTemplateTests", dependencies: ["BerthTemplate"]),
     .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "CArchive", "CBerth"]),

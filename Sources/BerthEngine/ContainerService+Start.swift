@@ -47,6 +47,7 @@ extension ContainerService {
     let imageConfig = try images.config(of: image)
     let dir = paths.container(c.id)
     try prepareDirectories(id: c.id, hostname: c.config.config.hostname ?? c.shortID)
+    unlink(dir + "/exit")
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
 
     let stdioFds: ContainerProcess.Stdio
@@ -92,8 +93,12 @@ extension ContainerService {
       try db.execute(
         sql: """
           UPDATE containers SET state = 'running', pid = ?, pid_start = ?, started_at = ?, exit_code = 0,
-          oom_killed = 0, error = '' WHERE id = ?
-          """, arguments: [process.pid, Int64(startTime), Timestamp.now(), c.id])
+          oom_killed = 0, error = '', monitor_pid = ?, monitor_start = ? WHERE id = ?
+          """,
+        arguments: [
+          process.pid, Int64(startTime), Timestamp.now(), getpid(), Int64(Processes.startTime(of: getpid()) ?? 0),
+          c.id,
+        ])
     }
     return RunningContainer(
       id: c.id, process: process, cgroup: cgroup, terminalMaster: process.consoleMaster,
@@ -134,13 +139,13 @@ extension ContainerService {
     return try wait(running)
   }
 
-  func recordExit(_ id: String, code: Int32, oom: Bool, error: String) throws {
+  func recordExit(_ id: String, code: Int32, oom: Bool, error: String, finishedAt: String = Timestamp.now()) throws {
     try store.write { db in
       try db.execute(
         sql: """
           UPDATE containers SET state = 'exited', pid = 0, pid_start = 0, exit_code = ?, oom_killed = ?,
-          error = ?, finished_at = ? WHERE id = ?
-          """, arguments: [code, oom, error, Timestamp.now(), id])
+          error = ?, finished_at = ?, monitor_pid = 0, monitor_start = 0 WHERE id = ?
+          """, arguments: [code, oom, error, finishedAt, id])
     }
   }
 

@@ -2,6 +2,7 @@ import BerthImage
 import BerthOCI
 import BerthRuntime
 import BerthSystem
+import CBerth
 import Foundation
 import GRDB
 
@@ -43,7 +44,11 @@ public final class ContainerService: Sendable {
       image: options.image, volumes: imageConfig.config?.volumes, workingDir: run.workingDir,
       entrypoint: run.entrypoint,
       labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })
-    config.stopSignal = imageConfig.config?.stopSignal
+    config.stopSignal = options.stopSignal ?? imageConfig.config?.stopSignal
+    config.stopTimeout = options.stopTimeout
+    if let signal = config.stopSignal, Signals.number(signal) == nil {
+      throw BerthError.invalid("Invalid signal: \(signal)")
+    }
     var host = options.host
     host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
@@ -136,9 +141,24 @@ public final class ContainerService: Sendable {
           "cannot remove container \"/\(c.name)\": container is running: stop the container before removing or force remove"
         )
       }
+      // The monitor first, so that it cannot restart the container while it is being removed.
+      if c.monitorPID != getpid() && Processes.isAlive(pid: c.monitorPID, startTime: c.monitorStart) {
+        Glibc.kill(c.monitorPID, SIGKILL)
+        _ = berth_wait_exit(c.monitorPID, 5000)
+      }
       if Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
-        kill(c.pid, SIGKILL)
-        for _ in 0..<500 where Processes.isAlive(pid: c.pid, startTime: c.pidStart) { usleep(2000) }
+        Glibc.kill(c.pid, SIGKILL)
+        _ = berth_wait_exit(c.pid, 5000)
+      }
+    } else if c.state == .restarting {
+      guard force else {
+        throw BerthError.conflict(
+          "cannot remove container \"/\(c.name)\": container is restarting: stop the container before removing or force remove"
+        )
+      }
+      if c.monitorPID != getpid() && Processes.isAlive(pid: c.monitorPID, startTime: c.monitorStart) {
+        Glibc.kill(c.monitorPID, SIGKILL)
+        _ = berth_wait_exit(c.monitorPID, 5000)
       }
     }
     Cgroup(containerID: c.id).remove()

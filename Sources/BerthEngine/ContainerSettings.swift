@@ -40,6 +40,10 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var ulimits: [RuntimeSpec.Rlimit] = []
   /// `--network`: `none` (and, until networking lands, the default `bridge` behaves as `none`).
   public var networkMode = "default"
+  /// `--restart`; nil is `no`.
+  public var restartPolicy: RestartPolicy?
+  /// `--log-opt` (json-file: `max-size`, `max-file`).
+  public var logOptions: [String: String]?
   /// A seccomp profile loaded from `--security-opt seccomp=FILE`.
   public var seccompProfile: SeccompProfile?
 
@@ -63,6 +67,9 @@ public struct CreateOptions: Sendable {
   public var openStdin = false
   /// `--label`.
   public var labels: [String: String] = [:]
+  /// `--stop-signal` and `--stop-timeout` (nil: the image's, or SIGTERM and 10 s).
+  public var stopSignal: String?
+  public var stopTimeout: Int?
   /// Host settings.
   public var host = HostSettings()
 

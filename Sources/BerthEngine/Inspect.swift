@@ -89,6 +89,20 @@ public struct ContainerInspect: Encodable, Sendable {
     public var CpuShares: Int64
     public var PidsLimit: Int64?
     public var Ulimits: [Ulimit]?
+    public var RestartPolicy: RestartPolicyDocument
+    public var LogConfig: LogConfigDocument
+  }
+
+  /// `HostConfig.RestartPolicy`.
+  public struct RestartPolicyDocument: Encodable, Sendable {
+    public var Name: String
+    public var MaximumRetryCount: Int
+  }
+
+  /// `HostConfig.LogConfig`.
+  public struct LogConfigDocument: Encodable, Sendable {
+    public var `Type`: String
+    public var Config: [String: String]
   }
 
   /// One `--ulimit`.
@@ -141,11 +155,13 @@ extension ContainerService {
     return ContainerInspect(
       Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
       State: .init(
-        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused, Restarting: false,
+        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
+        Restarting: c.state == .restarting,
         OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
         StartedAt: c.startedAt, FinishedAt: c.finishedAt),
       Image: c.imageID.description, ResolvConfPath: dir + "/resolv.conf", HostnamePath: dir + "/hostname",
-      HostsPath: dir + "/hosts", LogPath: "", Name: "/" + c.name, RestartCount: 0, Driver: "overlay2",
+      HostsPath: dir + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
+      RestartCount: c.restartCount, Driver: "overlay2",
       Platform: "linux", MountLabel: "", ProcessLabel: "", AppArmorProfile: "",
       HostConfig: .init(
         NetworkMode: h.networkMode, AutoRemove: h.autoRemove, Privileged: h.privileged,
@@ -159,7 +175,10 @@ extension ContainerService {
             .init(
               Name: String($0.type.dropFirst(7)).lowercased(), Hard: $0.hard == .max ? -1 : Int64($0.hard),
               Soft: $0.soft == .max ? -1 : Int64($0.soft))
-          }),
+          },
+        RestartPolicy: .init(
+          Name: h.restartPolicy?.name ?? "no", MaximumRetryCount: h.restartPolicy?.maximumRetryCount ?? 0),
+        LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:])),
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: [], Config: c.config.config, NetworkSettings: .init())

@@ -63,6 +63,16 @@ public final class MetadataStore: Sendable {
           CREATE INDEX containers_image ON containers(image_id);
           """)
     }
+    // Detached containers: the monitor that owns each running container, and restart state.
+    m.registerMigration("v2-monitor") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE containers ADD COLUMN monitor_pid INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE containers ADD COLUMN monitor_start INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE containers ADD COLUMN manual_stop INTEGER NOT NULL DEFAULT 0;
+          """)
+    }
     return m
   }
 

@@ -53,6 +53,14 @@ public struct ContainerRecord: Sendable {
   public var oomKilled: Bool
   /// Why the last start failed, if it did.
   public var error: String
+  /// The process that owns the running container (its monitor, or the foreground CLI) and its
+  /// start time; 0 when none.
+  public var monitorPID: Int32
+  public var monitorStart: UInt64
+  /// How many times the restart policy restarted it.
+  public var restartCount: Int
+  /// Whether the user stopped it (so no restart policy brings it back).
+  public var manuallyStopped: Bool
   /// RFC 3339 times.
   public var created: String
   public var startedAt: String
@@ -71,6 +79,10 @@ public struct ContainerRecord: Sendable {
     exitCode = row["exit_code"]
     oomKilled = row["oom_killed"]
     error = row["error"]
+    monitorPID = row["monitor_pid"]
+    monitorStart = UInt64(row["monitor_start"] as Int64)
+    restartCount = row["restart_count"]
+    manuallyStopped = row["manual_stop"]
     created = row["created"]
     startedAt = row["started_at"]
     finishedAt = row["finished_at"]

@@ -1,6 +1,7 @@
 import BerthImage
 import BerthRuntime
 import BerthSystem
+import CBerth
 import Foundation
 import GRDB
 
@@ -13,21 +14,39 @@ struct Recovery {
   let layers: LayerStore
 
   func run() throws {
-    // Containers recorded as running whose process is gone: mark them exited, free their cgroup.
+    // Containers recorded as running whose owner (monitor, exit hook or foreground CLI) is gone:
+    // a container without its monitor is killed (nobody would log or reap it), and its exit is
+    // taken from the exit file when the monitor wrote one. Its cgroup is freed.
     let running = try store.read { db in
-      try Row.fetchAll(db, sql: "SELECT id, pid, pid_start FROM containers WHERE state IN ('running', 'paused')")
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, pid, pid_start, monitor_pid, monitor_start FROM containers
+          WHERE state IN ('running', 'paused', 'restarting')
+          """)
     }
     for row in running {
       let id: String = row["id"]
       let pid: Int32 = row["pid"]
       let start = UInt64(row["pid_start"] as Int64)
-      if Processes.isAlive(pid: pid, startTime: start) { continue }
+      let monitor: Int32 = row["monitor_pid"]
+      if Processes.isAlive(pid: monitor, startTime: UInt64(row["monitor_start"] as Int64)) { continue }
+      if Processes.isAlive(pid: pid, startTime: start) {
+        kill(pid, SIGKILL)
+        _ = berth_wait_exit(pid, 2000)
+      }
+      var code: Int32 = 137
+      var finished = Timestamp.now()
+      let exitFile = paths.container(id) + "/exit"
+      if let bytes = try? FileSystem.read(exitFile), let exit = ExitFile(bytes) {
+        (code, finished) = (exit.code, exit.finishedAt)
+      }
       try store.write { db in
         try db.execute(
           sql: """
-            UPDATE containers SET state = 'exited', pid = 0, exit_code = 137, finished_at = ?
-            WHERE id = ? AND pid = ?
-            """, arguments: [Timestamp.now(), id, pid])
+            UPDATE containers SET state = 'exited', pid = 0, pid_start = 0, exit_code = ?, finished_at = ?,
+            monitor_pid = 0, monitor_start = 0 WHERE id = ? AND pid = ?
+            """, arguments: [code, finished, id, pid])
       }
       Cgroup(containerID: id).remove()
     }

@@ -14,7 +14,9 @@ struct Berth: ParsableCommand {
     subcommands: [
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
-      HistoryCommand.self, SaveCommand.self, LoadCommand.self, ContainerCommand.self, ImageCommand.self,
+      HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
+      WaitCommand.self, RestartCommand.self, LogsCommand.self, ContainerCommand.self, ImageCommand.self,
+      MonitorCommand.self, ExitedCommand.self,
     ])
 }
 
@@ -37,7 +39,8 @@ struct ContainerCommand: ParsableCommand {
     commandName: "container", abstract: "Manage containers",
     subcommands: [
       RunCommand.self, CreateCommand.self, StartCommand.self, ContainerListCommand.self, RmCommand.self,
-      ContainerInspectCommand.self,
+      ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
+      LogsCommand.self,
     ])
 }
 

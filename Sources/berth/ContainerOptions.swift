@@ -34,6 +34,13 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("security-opt"), help: "Security Options") var securityOpt: [String] = []
   @Option(name: .long, help: "Ulimit options") var ulimit: [String] = []
   @Option(name: [.short, .long], help: "Set meta data on a container") var label: [String] = []
+  @Option(
+    name: .long, help: "Restart policy to apply when a container exits (no, on-failure[:N], always, unless-stopped)")
+  var restart: String?
+  @Option(name: .customLong("log-driver"), help: "Logging driver for the container (json-file)") var logDriver: String?
+  @Option(name: .customLong("log-opt"), help: "Log driver options (max-size, max-file)") var logOpt: [String] = []
+  @Option(name: .customLong("stop-signal"), help: "Signal to stop the container") var stopSignal: String?
+  @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
 
   /// The engine's create options for image and command.
   func createOptions(image: String, command: [String]) throws -> CreateOptions {
@@ -73,6 +80,29 @@ struct ContainerOptions: ParsableArguments {
     if let cpuShares { h.cpuShares = cpuShares }
     if let pidsLimit { h.pidsLimit = pidsLimit }
     h.ulimits = try ulimit.map(Rlimits.parse)
+    h.restartPolicy = try restart.map(RestartPolicy.init(parsing:))
+    if h.restartPolicy?.name == "no" { h.restartPolicy = nil }
+    if h.restartPolicy != nil && rm {
+      throw BerthError.invalid("Conflicting options: --restart and --rm")
+    }
+    if let logDriver, logDriver != "json-file" {
+      throw BerthError.invalid("logging driver \"\(logDriver)\" is not supported (only json-file)")
+    }
+    var logOptions: [String: String] = [:]
+    for opt in logOpt {
+      let kv = opt.split(separator: "=", maxSplits: 1).map(String.init)
+      guard kv.count == 2, ["max-size", "max-file"].contains(kv[0]) else {
+        throw BerthError.invalid("unknown log opt '\(kv[0])' for json-file log driver")
+      }
+      if kv[0] == "max-size" { _ = try ByteSize.parse(kv[1], flag: "--log-opt max-size") }
+      if kv[0] == "max-file" && (Int(kv[1]) ?? 0) < 1 {
+        throw BerthError.invalid("invalid value for max-file: \(kv[1])")
+      }
+      logOptions[kv[0]] = kv[1]
+    }
+    h.logOptions = logOptions.isEmpty ? nil : logOptions
+    o.stopSignal = stopSignal
+    o.stopTimeout = stopTimeout
     o.host = h
     return o
   }
@@ -96,16 +126,5 @@ struct ContainerOptions: ParsableArguments {
   }
 
   /// Docker's RAMInBytes: `512m`, `1g`, `1024` (binary units).
-  static func bytes(_ s: String, flag: String) throws -> Int64 {
-    let lower = s.lowercased()
-    let units: [(String, Int64)] = [
-      ("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("tb", 1 << 40), ("k", 1 << 10), ("m", 1 << 20),
-      ("g", 1 << 30), ("t", 1 << 40), ("b", 1),
-    ]
-    for (suffix, factor) in units where lower.hasSuffix(suffix) {
-      if let n = Double(lower.dropLast(suffix.count)), n >= 0 { return Int64(n * Double(factor)) }
-    }
-    if let n = Int64(lower), n >= 0 { return n }
-    throw BerthError.invalid("invalid argument \"\(s)\" for \"\(flag)\" flag: invalid size: '\(s)'")
-  }
+  static func bytes(_ s: String, flag: String) throws -> Int64 { try ByteSize.parse(s, flag: flag) }
 }

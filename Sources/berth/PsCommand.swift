@@ -55,7 +55,7 @@ struct PsCommand: ParsableCommand {
       return "Up " + Human.duration(Date().timeIntervalSince(started))
     case .paused: return "Up (Paused)"
     case .exited: return "Exited (\(c.exitCode)) " + Human.ago(c.finishedAt)
-    case .restarting: return "Restarting"
+    case .restarting: return "Restarting (\(c.exitCode)) " + Human.ago(c.finishedAt)
     case .removing: return "Removal In Progress"
     case .dead: return "Dead"
     }

@@ -19,8 +19,11 @@ struct StartCommand: ParsableCommand {
     CLI.failureStatus = 1
     let engine = try CLI.engine()
     guard attach || interactive else {
-      throw BerthError.invalid(
-        "starting a container in the background needs the container monitor (not supported yet): use start -a")
+      try forEachReportingErrors(containers) { name in
+        try engine.containers.startDetached(name)
+        print(name)
+      }
+      return
     }
     guard containers.count == 1 else {
       throw BerthError.invalid("you cannot start and attach multiple containers at once")

@@ -61,7 +61,7 @@ enum BerthFixture {
 }
 
 /// A temporary data root and exec root with the busybox image imported, removed at deinit.
-final class Sandbox {
+final class Sandbox: Sendable {
   let dataRoot: String
   let execRoot: String
 

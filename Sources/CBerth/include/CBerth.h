@@ -142,4 +142,15 @@ int berth_wait(pid_t pid);
 /// Creates a memfd; returns fd or -errno.
 int berth_memfd(const char *name);
 
+/// Waits up to timeout_ms (-1: forever) for any process to exit (pidfd_open + poll): 1 when it has
+/// exited (or does not exist), 0 on timeout, -errno.
+int berth_wait_exit(pid_t pid, int timeout_ms);
+
+/// posix_spawns path in a new session with /dev/null as stdio, report_fd (if >= 0) as fd 3 and no other fds,
+/// default signal dispositions and no blocked signals. Returns the pid or -errno.
+pid_t berth_spawn_detached(const char *path, char *const argv[], int report_fd);
+
+/// pipe2(O_CLOEXEC); 0 or -errno.
+int berth_pipe(int fds[2]);
+
 #endif
