@@ -15,6 +15,7 @@ struct Berth: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, ContainerCommand.self, ImageCommand.self,
+      BuildCommand.self,
     ])
 }
 
