@@ -36,11 +36,20 @@ let package = Package(
       ]),
     // OCI runtime: namespaces, mounts, cgroups, capabilities, seccomp.
     .target(name: "BerthRuntime", dependencies: ["BerthOCI", "BerthSystem", "CBerth", "CSeccomp"]),
+    // PURE: Dockerfile lexer → AST → typed instructions, word expansion, .dockerignore matcher.
+    .target(name: "BerthDockerfile"),
+    // Builder: step model, stage planner, cache keys, COPY sources, layer commit helpers.
+    .target(
+      name: "BerthBuild",
+      dependencies: [
+        "BerthDockerfile", "BerthOCI", "BerthImage", "BerthSystem",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     // Services and metadata store.
     .target(
       name: "BerthEngine",
       dependencies: [
-        "BerthOCI", "BerthImage", "BerthRuntime", "BerthSystem",
+        "BerthOCI", "BerthImage", "BerthRuntime", "BerthSystem", "BerthBuild", "BerthDockerfile",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
@@ -61,6 +70,8 @@ let package = Package(
     .testTarget(name: "BerthImageTests", dependencies: ["BerthImage", "CArchive", "CBerth"]),
     .testTarget(name: "BerthRuntimeTests", dependencies: ["BerthRuntime"]),
     .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
-    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine"]),
+    .testTarget(name: "BerthDockerfileTests", dependencies: ["BerthDockerfile"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "BerthBuildTests", dependencies: ["BerthBuild"]),
+    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"]),
   ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Berth needs to build, test and run.
 set -euo pipefail
-packages=(libarchive-dev libseccomp-dev pkg-config busybox-static iptables runc skopeo docker.io python3 bc)
+packages=(libarchive-dev libseccomp-dev pkg-config busybox-static iptables runc skopeo docker.io python3 python3-pip bc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -10,4 +10,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q "${missing[@]}"
+fi
+# BuildKit's own Dockerfile parser (PyPI `dockerfile`): the parser tests compare against it.
+if ! python3 -c "import dockerfile" 2>/dev/null; then
+  command -v pip3 >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-pip; }
+  pip3 install -q --break-system-packages dockerfile==3.4.0 || echo "note: PyPI dockerfile not installed" >&2
 fi

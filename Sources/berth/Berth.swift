@@ -15,8 +15,8 @@ struct Berth: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
-      WaitCommand.self, RestartCommand.self, LogsCommand.self, ContainerCommand.self, ImageCommand.self,
-      MonitorCommand.self, ExitedCommand.self,
+      WaitCommand.self, RestartCommand.self, LogsCommand.self, BuildCommand.self, ContainerCommand.self,
+      ImageCommand.self, MonitorCommand.self, ExitedCommand.self,
     ])
 }
 
@@ -50,6 +50,6 @@ struct ImageCommand: ParsableCommand {
     commandName: "image", abstract: "Manage images",
     subcommands: [
       ImageListCommand.self, ImportCommand.self, TagCommand.self, ImageRmCommand.self, ImageInspectCommand.self,
-      HistoryCommand.self, SaveCommand.self, LoadCommand.self,
+      HistoryCommand.self, SaveCommand.self, LoadCommand.self, BuildCommand.self,
     ])
 }
