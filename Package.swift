@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "berth", targets: ["berth"]),
     .executable(name: "berth-monitor", targets: ["berth-monitor"]),
+    .executable(name: "berth-init", targets: ["berth-init"]),
     .library(name: "BerthEngine", targets: ["BerthEngine"]),
   ],
   dependencies: [
@@ -64,6 +65,10 @@ let package = Package(
     // static-glibc dlopen notice from the Swift runtime it does not use.
     .executableTarget(
       name: "berth-monitor",
+      linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=bfd", "-Xlinker", "--no-warnings"])]),
+    // C: the tiny init of `run --init` (signal forwarding, zombie reaping), linked the same way.
+    .executableTarget(
+      name: "berth-init",
       linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=bfd", "-Xlinker", "--no-warnings"])]),
     .testTarget(name: "BerthOCITests", dependencies: ["BerthOCI"]),
     .testTarget(name: "BerthTemplateTests", dependencies: ["BerthTemplate"]),

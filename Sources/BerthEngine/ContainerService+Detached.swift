@@ -26,6 +26,9 @@ extension ContainerService {
   /// The monitor, installed beside berth.
   static var monitorExecutable: String { PathName.parent(berthExecutable) + "/berth-monitor" }
 
+  /// The init of `run --init`, installed beside berth.
+  static var initExecutable: String { PathName.parent(berthExecutable) + "/berth-init" }
+
   /// The json-file log of a container.
   public func logPath(_ id: String) -> String { paths.container(id) + "/\(id)-json.log" }
 

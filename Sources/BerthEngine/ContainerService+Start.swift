@@ -177,6 +177,14 @@ extension ContainerService {
       mounts.append(
         .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
     }
+    if host.initProcess == true {
+      // Read-only: the container must never write to the host's binary.
+      mounts.append(
+        .init(
+          destination: "/sbin/docker-init", type: "bind", source: Self.initExecutable,
+          options: ["bind", "ro", "nosuid", "nodev"]))
+      process.args = ["/sbin/docker-init", "--"] + process.args
+    }
     var linux = RuntimeSpec.Linux()
     if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
     linux.privileged = host.privileged

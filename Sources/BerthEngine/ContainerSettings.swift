@@ -40,6 +40,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var ulimits: [RuntimeSpec.Rlimit] = []
   /// `--network`: `none` (and, until networking lands, the default `bridge` behaves as `none`).
   public var networkMode = "default"
+  /// `--init`: run berth-init as PID 1 (nil: no).
+  public var initProcess: Bool?
   /// `--restart`; nil is `no`.
   public var restartPolicy: RestartPolicy?
   /// `--log-opt` (json-file: `max-size`, `max-file`).

@@ -41,10 +41,28 @@ public struct ContainerProcess: Sendable {
   /// Starts the container described by spec in cgroup. `seccomp` is the compiled filter.
   /// `beforeGo` runs after clone and cgroup placement, before the init runs anything as the
   /// container (network setup).
+  ///
+  /// With `join` (exec), the process enters the namespaces of that running container's init
+  /// instead of making new ones, and the spec's mounts and hostname are not used.
   public static func start(
-    spec: RuntimeSpec, cgroup: Cgroup, stdio: Stdio, seccomp: [UInt8]?,
-    beforeGo: (Int32) throws -> Void = { _ in }
+    spec: RuntimeSpec, cgroup: Cgroup, stdio: Stdio, seccomp: [UInt8]?, join: Int32? = nil,
+    keepRunning: Bool = false, beforeGo: (Int32) throws -> Void = { _ in }
   ) throws -> ContainerProcess {
+    var joinFds: [Int32] = []
+    var pidnsFd: Int32 = -1
+    defer {
+      for fd in joinFds { close(fd) }
+      if pidnsFd >= 0 { close(pidnsFd) }
+    }
+    if let join {
+      // The mount namespace last: after it, /proc is the container's.
+      for ns in ["ipc", "uts", "net", "mnt"] {
+        let path = "/proc/\(join)/ns/\(ns)"
+        joinFds.append(try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) })
+      }
+      let path = "/proc/\(join)/ns/pid"
+      pidnsFd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+    }
     let arena = CArena()
     let ops = SetupPlan.operations(for: spec)
     var cOps = ops.map { op in
@@ -63,7 +81,7 @@ public struct ContainerProcess: Sendable {
       root.lowerDirs.isEmpty
       ? nil : "lowerdir=\(root.lowerDirs.joined(separator: ":")),upperdir=\(root.upperDir),workdir=\(root.workDir)"
     var flags: Int32 = 0
-    for ns in spec.linux.namespaces {
+    for ns in join == nil ? spec.linux.namespaces : [] {
       switch ns {
       case "pid": flags |= Int32(BERTH_NS_PID.rawValue)
       case "network": flags |= Int32(BERTH_NS_NET.rawValue)
@@ -87,6 +105,7 @@ public struct ContainerProcess: Sendable {
     }
     defer { for fd in consoleSockets where fd >= 0 { close(fd) } }
 
+    if join != nil { cOps = [] }
     let pid: Int32 = try cOps.withUnsafeMutableBufferPointer { opsBuf in
       try rlimits.withUnsafeMutableBufferPointer { rlBuf in
         try groups.withUnsafeMutableBufferPointer { gBuf in
@@ -126,11 +145,17 @@ public struct ContainerProcess: Sendable {
             config.rows = stdio.console?.rows ?? 0
             config.cols = stdio.console?.cols ?? 0
             config.loopback_up = flags & Int32(BERTH_NS_NET.rawValue) != 0 ? 1 : 0
+            config.join_pidns_fd = pidnsFd
+            config.keep_running = keepRunning ? 1 : 0
             if let adj = spec.process.oomScoreAdj {
               config.oom_score_adj_set = 1
               config.oom_score_adj = Int32(adj)
             }
-            let pid = berth_spawn(&config, &syncFd, &errorFd)
+            let pid = joinFds.withUnsafeBufferPointer { fds in
+              config.join_ns_fds = fds.baseAddress
+              config.n_join_ns_fds = Int32(fds.count)
+              return berth_spawn(&config, &syncFd, &errorFd)
+            }
             if pid < 0 { throw SystemError("clone", "container init", errno: -pid) }
             return pid
           }
@@ -211,7 +236,8 @@ extension BerthError {
     let steps = [
       "sync", "make / private", "mount the root filesystem", "mount", "pivot_root", "set the hostname",
       "bring up loopback", "set rlimits", "load seccomp", "set capabilities", "set user", "set up stdio",
-      "change to the working directory", "exec", "make / read-only",
+      "change to the working directory", "exec", "make / read-only", "make the console",
+      "join the container's namespaces",
     ]
     let step = Int(r.step) - 1
     let what = steps.indices.contains(step) ? steps[step] : "start"

@@ -303,7 +303,8 @@ static int make_console(const struct berth_init_config *c) {
   struct winsize ws = {.ws_row = c->rows, .ws_col = c->cols};
   if (c->rows && c->cols) ioctl(slave, TIOCSWINSZ, &ws);
   unsigned int n = 0;
-  if (ioctl(master, TIOCGPTN, &n) == 0) {
+  // An exec's terminal is not the container's console.
+  if (c->n_join_ns_fds == 0 && ioctl(master, TIOCGPTN, &n) == 0) {
     char path[32] = "/dev/pts/";
     char tmp[16];
     int k = 0, m = 9;
@@ -354,12 +355,17 @@ static int child_main(void *arg) {
     signal(s, SIG_DFL);
   }
   sigprocmask(SIG_SETMASK, &all, NULL);
-  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (!c->keep_running) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   close(a->sync_write);
   close(a->error_read);
   umask(0);
 
   if (await_byte(a->sync_read, 'G') < 0) _exit(125);
+
+  for (int i = 0; i < c->n_join_ns_fds; i++) {
+    if (setns(c->join_ns_fds[i], 0) < 0) fail(efd, BERTH_STEP_JOIN, errno, 126, "setns");
+    close(c->join_ns_fds[i]);
+  }
 
   if (c->clone_flags & CLONE_NEWNS) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(efd, BERTH_STEP_MOUNT_PRIVATE, errno, 125, "/");
@@ -403,7 +409,7 @@ static int child_main(void *arg) {
   }
 
   // Working directory, created as Docker does, while still root.
-  if (c->cwd && *c->cwd) {
+  if (c->cwd && *c->cwd && c->n_join_ns_fds == 0) {
     int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd >= 0) { mkdir_in_root(rootfd, c->cwd, 0); close(rootfd); }
   }
@@ -479,8 +485,26 @@ pid_t berth_spawn(const struct berth_init_config *config, int *sync_fd, int *err
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
+  // exec: the clone is made in the container's pid namespace (this thread's pid_for_children),
+  // which is set back to our own right after.
+  int own_pidns = -1;
+  if (config->join_pidns_fd > 0) {
+    own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own_pidns < 0 || setns(config->join_pidns_fd, CLONE_NEWPID) < 0) {
+      int e = errno;
+      if (own_pidns >= 0) close(own_pidns);
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
+      munmap(stack, stack_size);
+      close(syncp[0]); close(syncp[1]); close(errp[0]); close(errp[1]);
+      return -e;
+    }
+  }
   pid_t pid = clone(child_main, (char *)stack + stack_size, config->clone_flags | SIGCHLD, &args);
   int e = errno;
+  if (own_pidns >= 0) {
+    setns(own_pidns, CLONE_NEWPID);
+    close(own_pidns);
+  }
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   munmap(stack, stack_size);
   close(syncp[0]);

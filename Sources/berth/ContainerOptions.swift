@@ -34,6 +34,8 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("security-opt"), help: "Security Options") var securityOpt: [String] = []
   @Option(name: .long, help: "Ulimit options") var ulimit: [String] = []
   @Option(name: [.short, .long], help: "Set meta data on a container") var label: [String] = []
+  @Flag(name: .customLong("init"), help: "Run an init inside the container that forwards signals and reaps processes")
+  var initProcess = false
   @Option(
     name: .long, help: "Restart policy to apply when a container exits (no, on-failure[:N], always, unless-stopped)")
   var restart: String?
@@ -80,6 +82,7 @@ struct ContainerOptions: ParsableArguments {
     if let cpuShares { h.cpuShares = cpuShares }
     if let pidsLimit { h.pidsLimit = pidsLimit }
     h.ulimits = try ulimit.map(Rlimits.parse)
+    h.initProcess = initProcess ? true : nil
     h.restartPolicy = try restart.map(RestartPolicy.init(parsing:))
     if h.restartPolicy?.name == "no" { h.restartPolicy = nil }
     if h.restartPolicy != nil && rm {

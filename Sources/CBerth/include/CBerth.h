@@ -15,6 +15,9 @@
 // |      | berth_init_error = failure at that step        |                                                    |
 //
 // Steps 3–5 overlap the parent's cgroup placement with the child's mount setup.
+// `exec` uses the same handshake with join_* set: the parent enters the container's pid namespace
+// for the clone only (pid_for_children, then back), and the child setns's into its other
+// namespaces instead of making mounts; the rest (stdio, console, seccomp, ids, caps) is shared.
 // Only async-signal-safe calls and raw syscalls run in the child: no malloc, no glibc setxid.
 #ifndef CBERTH_H
 #define CBERTH_H
@@ -94,6 +97,11 @@ struct berth_init_config {
   int loopback_up;            ///< 1: bring "lo" up (new network namespace)
   int oom_score_adj_set;
   int oom_score_adj;
+  // exec: join a running container instead of making new namespaces (clone_flags must be 0).
+  int join_pidns_fd;          ///< >0: the container's pid namespace, entered by the clone itself
+  const int *join_ns_fds;     ///< namespaces the child enters with setns (the mount namespace last)
+  int n_join_ns_fds;
+  int keep_running;           ///< 1: no parent-death signal (`exec -d` outlives the CLI)
 };
 
 /// Steps reported in berth_init_error.step.
@@ -101,6 +109,7 @@ enum berth_step {
   BERTH_STEP_SYNC = 1, BERTH_STEP_MOUNT_PRIVATE, BERTH_STEP_ROOTFS, BERTH_STEP_OP, BERTH_STEP_PIVOT,
   BERTH_STEP_HOSTNAME, BERTH_STEP_LOOPBACK, BERTH_STEP_RLIMIT, BERTH_STEP_SECCOMP, BERTH_STEP_CAPS,
   BERTH_STEP_USER, BERTH_STEP_STDIO, BERTH_STEP_CWD, BERTH_STEP_EXEC, BERTH_STEP_READONLY, BERTH_STEP_CONSOLE,
+  BERTH_STEP_JOIN,
 };
 
 /// The message the child writes to the error pipe when a step fails.
