@@ -56,7 +56,7 @@ let package = Package(
     .executableTarget(
       name: "berth",
       dependencies: [
-        "BerthEngine", "BerthSystem", "BerthTemplate",
+        "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),

@@ -1,11 +1,11 @@
 /// Go's `time.ParseDuration`, for `HEALTHCHECK` options: `30s`, `1m30s`, `1.5h`, `500ms`, `0`.
-enum GoDuration {
+public enum GoDuration {
   private static let units: [(String, Double)] = [
     ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
   ]
 
   /// Nanoseconds, or nil when `text` is not a valid duration.
-  static func nanoseconds(_ text: String) -> Int64? {
+  public static func nanoseconds(_ text: String) -> Int64? {
     var rest = Substring(text)
     var negative = false
     if let sign = rest.first, sign == "-" || sign == "+" {

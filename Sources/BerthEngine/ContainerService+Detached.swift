@@ -95,7 +95,8 @@ extension ContainerService {
       let maxFiles = Int(log["max-file"] ?? "1") ?? 1
       let argv = [
         monitor, String(running.process.pid), logPath(id), String(maxSize), String(maxFiles), String(kept[0]),
-        String(kept[1]), String(kept[2]), exitFile(id), "--", Self.berthExecutable, "--data-root", paths.dataRoot,
+        String(kept[1]), String(kept[2]), exitFile(id), String(healthIntervalMilliseconds(c)), "--",
+        Self.berthExecutable, "--data-root", paths.dataRoot,
         "--exec-root", paths.execRoot, "__exited", id,
       ]
       MonitorReport.send("ok", to: reportFd)

@@ -37,6 +37,21 @@ extension ContainerService {
       throw BerthError.conflict("container \(c.id) is not running")
     }
     guard !options.command.isEmpty else { throw BerthError.invalid("exec requires at least one command argument") }
+    if !options.detach { berth_forward_signals_prepare() }
+    let process = try startExec(c, options, stdio: stdio)
+    if options.detach { return 0 }
+    berth_forward_signals(process.pid)
+    if let master = process.consoleMaster {
+      var withStdin = false
+      if case .terminal(let s) = stdio { withStdin = s }
+      berth_pump_tty(master, withStdin ? 0 : -1, 1)
+      close(master)
+    }
+    return process.wait()
+  }
+
+  /// Starts options.command in running container c; the caller waits for it.
+  func startExec(_ c: ContainerRecord, _ options: ExecOptions, stdio: StdioMode) throws -> ContainerProcess {
     let image = try images.resolve(c.imageID.description)
     let imageConfig = try images.config(of: image)
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
@@ -81,18 +96,8 @@ extension ContainerService {
       spec.process.terminal = true
     }
     let seccomp = try compiledSeccomp(spec, custom: c.config.host.seccompProfile != nil)
-    if !options.detach { berth_forward_signals_prepare() }
-    let process = try ContainerProcess.start(
+    return try ContainerProcess.start(
       spec: spec, cgroup: Cgroup(containerID: c.id), stdio: stdioFds, seccomp: seccomp, join: c.pid,
       keepRunning: options.detach)
-    if options.detach { return 0 }
-    berth_forward_signals(process.pid)
-    if let master = process.consoleMaster {
-      var withStdin = false
-      if case .terminal(let s) = stdio { withStdin = s }
-      berth_pump_tty(master, withStdin ? 0 : -1, 1)
-      close(master)
-    }
-    return process.wait()
   }
 }

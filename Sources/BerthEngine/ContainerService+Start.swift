@@ -93,7 +93,7 @@ extension ContainerService {
       try db.execute(
         sql: """
           UPDATE containers SET state = 'running', pid = ?, pid_start = ?, started_at = ?, exit_code = 0,
-          oom_killed = 0, error = '', monitor_pid = ?, monitor_start = ? WHERE id = ?
+          oom_killed = 0, error = '', health = '', monitor_pid = ?, monitor_start = ? WHERE id = ?
           """,
         arguments: [
           process.pid, Int64(startTime), Timestamp.now(), getpid(), Int64(Processes.startTime(of: getpid()) ?? 0),

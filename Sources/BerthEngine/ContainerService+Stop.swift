@@ -30,6 +30,11 @@ extension ContainerService {
     let c = try get(ref)
     guard [.running, .paused, .restarting].contains(c.state) else { return }
     try setManuallyStopped(c.id)
+    if c.state == .paused {
+      // Signals to frozen processes wait for the thaw: thaw first, as Docker does.
+      try? Cgroup(containerID: c.id).setFrozen(false)
+      try setState(c.id, .running)
+    }
     if Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
       let name = c.config.config.stopSignal ?? "SIGTERM"
       let signal = Signals.number(name) ?? SIGTERM

@@ -46,6 +46,9 @@ public final class ContainerService: Sendable {
       labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })
     config.stopSignal = options.stopSignal ?? imageConfig.config?.stopSignal
     config.stopTimeout = options.stopTimeout
+    config.healthcheck =
+      options.healthcheck.map { $0.merged(over: imageConfig.config?.healthcheck) }
+      ?? imageConfig.config?.healthcheck
     if let signal = config.stopSignal, Signals.number(signal) == nil {
       throw BerthError.invalid("Invalid signal: \(signal)")
     }
@@ -141,6 +144,7 @@ public final class ContainerService: Sendable {
           "cannot remove container \"/\(c.name)\": container is running: stop the container before removing or force remove"
         )
       }
+      if c.state == .paused { try? Cgroup(containerID: c.id).setFrozen(false) }
       // The monitor first, so that it cannot restart the container while it is being removed.
       if c.monitorPID != getpid() && Processes.isAlive(pid: c.monitorPID, startTime: c.monitorStart) {
         Glibc.kill(c.monitorPID, SIGKILL)

@@ -69,6 +69,8 @@ public struct CreateOptions: Sendable {
   public var openStdin = false
   /// `--label`.
   public var labels: [String: String] = [:]
+  /// `--health-*` and `--no-healthcheck` (merged over the image's HEALTHCHECK).
+  public var healthcheck: Healthcheck?
   /// `--stop-signal` and `--stop-timeout` (nil: the image's, or SIGTERM and 10 s).
   public var stopSignal: String?
   public var stopTimeout: Int?

@@ -72,6 +72,22 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Error: String
     public var StartedAt: String
     public var FinishedAt: String
+    public var Health: Health?
+  }
+
+  /// `State.Health`.
+  public struct Health: Encodable, Sendable {
+    public var Status: String
+    public var FailingStreak: Int
+    public var Log: [HealthLog]
+  }
+
+  /// One check in `State.Health.Log`.
+  public struct HealthLog: Encodable, Sendable {
+    public var Start: String
+    public var End: String
+    public var ExitCode: Int32
+    public var Output: String
   }
 
   /// The HostConfig fields Berth supports.
@@ -158,7 +174,12 @@ extension ContainerService {
         Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
         Restarting: c.state == .restarting,
         OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
-        StartedAt: c.startedAt, FinishedAt: c.finishedAt),
+        StartedAt: c.startedAt, FinishedAt: c.finishedAt,
+        Health: c.health.map { h in
+          .init(
+            Status: h.status, FailingStreak: h.failingStreak,
+            Log: h.log.map { .init(Start: $0.start, End: $0.end, ExitCode: $0.exitCode, Output: $0.output) })
+        }),
       Image: c.imageID.description, ResolvConfPath: dir + "/resolv.conf", HostnamePath: dir + "/hostname",
       HostsPath: dir + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
       RestartCount: c.restartCount, Driver: "overlay2",

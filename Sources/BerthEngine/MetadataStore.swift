@@ -73,6 +73,9 @@ public final class MetadataStore: Sendable {
           ALTER TABLE containers ADD COLUMN manual_stop INTEGER NOT NULL DEFAULT 0;
           """)
     }
+    m.registerMigration("v3-health") { db in
+      try db.execute(sql: "ALTER TABLE containers ADD COLUMN health TEXT NOT NULL DEFAULT ''")
+    }
     return m
   }
 

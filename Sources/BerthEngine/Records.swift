@@ -61,6 +61,8 @@ public struct ContainerRecord: Sendable {
   public var restartCount: Int
   /// Whether the user stopped it (so no restart policy brings it back).
   public var manuallyStopped: Bool
+  /// Its health when it has a health check (`starting` until the first check).
+  public var health: HealthState?
   /// RFC 3339 times.
   public var created: String
   public var startedAt: String
@@ -83,6 +85,10 @@ public struct ContainerRecord: Sendable {
     monitorStart = UInt64(row["monitor_start"] as Int64)
     restartCount = row["restart_count"]
     manuallyStopped = row["manual_stop"]
+    if config.config.healthcheck?.isEnabled == true {
+      let json: String = row["health"]
+      health = (try? JSONDecoder().decode(HealthState.self, from: Data(json.utf8))) ?? .starting
+    }
     created = row["created"]
     startedAt = row["started_at"]
     finishedAt = row["finished_at"]

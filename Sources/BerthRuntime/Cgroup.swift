@@ -87,6 +87,31 @@ public struct Cgroup: Sendable {
     }
   }
 
+  /// Freezes (pause) or thaws (unpause) every process of the cgroup; returns once the kernel
+  /// reports the new state.
+  public func setFrozen(_ frozen: Bool) throws {
+    switch version {
+    case .v2:
+      try write(paths[0], "cgroup.freeze", frozen ? "1" : "0")
+      for _ in 0..<500 {
+        let events = (try? FileSystem.read(paths[0] + "/cgroup.events")) ?? []
+        if String(decoding: events, as: UTF8.self).contains("frozen \(frozen ? 1 : 0)") { return }
+        usleep(2000)
+      }
+    case .v1:
+      guard let path = controllers["freezer"] else {
+        throw BerthError(.unavailable, "the freezer cgroup controller is not available")
+      }
+      let want = frozen ? "FROZEN" : "THAWED"
+      for _ in 0..<500 {
+        try write(path, "freezer.state", want)
+        let state = (try? FileSystem.read(path + "/freezer.state")) ?? []
+        if String(decoding: state, as: UTF8.self).hasPrefix(want) { return }
+        usleep(2000)
+      }
+    }
+  }
+
   /// Moves a process into the cgroup.
   public func add(pid: Int32) throws {
     for path in paths { try write(path, "cgroup.procs", "\(pid)") }

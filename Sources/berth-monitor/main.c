@@ -3,7 +3,7 @@
 // A berth helper starts the container (so its init is the helper's child), then execs this
 // program, which inherits the child and its stdio pipes:
 //
-//   berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE [-- HOOK ARGV…]
+//   berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS [-- HOOK ARGV…]
 //
 // | argument  | meaning                                                                     |
 // |-----------|-----------------------------------------------------------------------------|
@@ -13,6 +13,8 @@
 // | ERR_FD    | read end of its stderr pipe, -1 with a pty                                  |
 // | IN_FD     | write end of its stdin (or -1), held open so `-i` containers keep their input |
 // | EXIT_FILE | written atomically when the init is reaped: "CODE SECONDS.NANOSECONDS\n"    |
+// | HEALTH_MS | > 0: every HEALTH_MS, run HOOK with its `__exited` argument replaced by       |
+// |           | `__health` (berth's health check: runs the check in the container, records it) |
 // | HOOK      | exec'd afterwards (berth's exit hook: records the exit, restart policy, --rm) |
 //
 // It links no Swift runtime and no Foundation: an idle monitor costs about 1.5 MB of memory.
@@ -24,9 +26,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/// Starts the health check hook (HOOK with `__exited` → `__health`) with /dev/null as stdio.
+static pid_t start_health_check(char **hook) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  int null_fd = open("/dev/null", O_RDWR);
+  for (int fd = 0; fd < 3; fd++) dup2(null_fd, fd);
+  syscall(SYS_close_range, 3U, ~0U, 0);
+  int n = 0;
+  while (hook[n]) n++;
+  char *argv[n + 1];
+  for (int i = 0; i < n; i++) argv[i] = strcmp(hook[i], "__exited") == 0 ? "__health" : hook[i];
+  argv[n] = NULL;
+  execv(argv[0], argv);
+  _exit(127);
+}
 
 #include "jsonlog.h"
 
@@ -85,8 +113,8 @@ static void write_exit_file(const char *path, int code) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 9) {
-    fprintf(stderr, "usage: berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE [-- HOOK…]\n");
+  if (argc < 10) {
+    fprintf(stderr, "usage: berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS [-- HOOK…]\n");
     return 2;
   }
   pid_t pid = (pid_t)atoi(argv[1]);
@@ -97,7 +125,11 @@ int main(int argc, char **argv) {
   err.fd = atoi(argv[6]);
   int in_fd = atoi(argv[7]);
   const char *exit_file = argv[8];
-  char **hook = argc > 10 && strcmp(argv[9], "--") == 0 ? argv + 10 : NULL;
+  long long health_ms = atoll(argv[9]);
+  char **hook = argc > 11 && strcmp(argv[10], "--") == 0 ? argv + 11 : NULL;
+  if (!hook) health_ms = 0;
+  pid_t health_pid = 0;
+  long long next_check = now_ms() + health_ms;
 
   signal(SIGPIPE, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
@@ -111,7 +143,13 @@ int main(int argc, char **argv) {
   int status = 0, reaped = 0;
   while (!reaped) {
     struct pollfd fds[3] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}, {sigfd, POLLIN, 0}};
-    if (poll(fds, 3, out.fd < 0 && err.fd < 0 ? 1000 : -1) < 0 && errno != EINTR) break;
+    int timeout = out.fd < 0 && err.fd < 0 ? 1000 : -1;
+    if (health_ms > 0 && health_pid == 0) {
+      long long wait = next_check - now_ms();
+      if (wait < 0) wait = 0;
+      if (timeout < 0 || wait < timeout) timeout = (int)(wait > 3600000 ? 3600000 : wait);
+    }
+    if (poll(fds, 3, timeout) < 0 && errno != EINTR) break;
     if (out.fd >= 0 && fds[0].revents) pump(&log, &out);
     if (err.fd >= 0 && fds[1].revents) pump(&log, &err);
     if (fds[2].revents) {
@@ -120,6 +158,21 @@ int main(int argc, char **argv) {
     }
     pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid || (r < 0 && errno == ECHILD)) reaped = 1;
+    if (health_pid > 0 && waitpid(health_pid, NULL, WNOHANG) == health_pid) {
+      health_pid = 0;
+      next_check = now_ms() + health_ms;
+    }
+    if (!reaped && health_ms > 0 && health_pid == 0 && now_ms() >= next_check) {
+      health_pid = start_health_check(hook);
+      if (health_pid < 0) {
+        health_pid = 0;
+        next_check = now_ms() + health_ms;
+      }
+    }
+  }
+  if (health_pid > 0) {
+    kill(health_pid, SIGKILL);
+    waitpid(health_pid, NULL, 0);
   }
   // The init is gone (and with it its pid namespace): drain what is left in the pipes.
   struct stream *streams[2] = {&out, &err};

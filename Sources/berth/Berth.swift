@@ -15,9 +15,10 @@ struct Berth: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
-      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, BuildCommand.self,
+      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self,
+      RenameCommand.self, BuildCommand.self,
       ContainerCommand.self,
-      ImageCommand.self, MonitorCommand.self, ExitedCommand.self,
+      ImageCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
     ])
 }
 
@@ -41,7 +42,8 @@ struct ContainerCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CreateCommand.self, StartCommand.self, ContainerListCommand.self, RmCommand.self,
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
-      LogsCommand.self, ExecCommand.self,
+      LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
+      ContainerPruneCommand.self,
     ])
 }
 

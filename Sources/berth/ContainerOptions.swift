@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthDockerfile
 import BerthEngine
 import BerthOCI
 import BerthRuntime
@@ -34,6 +35,19 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("security-opt"), help: "Security Options") var securityOpt: [String] = []
   @Option(name: .long, help: "Ulimit options") var ulimit: [String] = []
   @Option(name: [.short, .long], help: "Set meta data on a container") var label: [String] = []
+  @Option(name: .customLong("health-cmd"), help: "Command to run to check health") var healthCmd: String?
+  @Option(name: .customLong("health-interval"), help: "Time between running the check (ms|s|m|h)")
+  var healthInterval: String?
+  @Option(name: .customLong("health-timeout"), help: "Maximum time to allow one check to run (ms|s|m|h)")
+  var healthTimeout: String?
+  @Option(name: .customLong("health-retries"), help: "Consecutive failures needed to report unhealthy")
+  var healthRetries: Int?
+  @Option(name: .customLong("health-start-period"), help: "Start period for the container to initialize (ms|s|m|h)")
+  var healthStartPeriod: String?
+  @Option(name: .customLong("health-start-interval"), help: "Time between checks during the start period")
+  var healthStartInterval: String?
+  @Flag(name: .customLong("no-healthcheck"), help: "Disable any container-specified HEALTHCHECK") var noHealthcheck =
+    false
   @Flag(name: .customLong("init"), help: "Run an init inside the container that forwards signals and reaps processes")
   var initProcess = false
   @Option(
@@ -104,10 +118,38 @@ struct ContainerOptions: ParsableArguments {
       logOptions[kv[0]] = kv[1]
     }
     h.logOptions = logOptions.isEmpty ? nil : logOptions
+    o.healthcheck = try healthcheck()
     o.stopSignal = stopSignal
     o.stopTimeout = stopTimeout
     o.host = h
     return o
+  }
+
+  /// The `--health-*` flags as a health check, or nil when none is given.
+  func healthcheck() throws -> Healthcheck? {
+    if noHealthcheck {
+      if healthCmd != nil || healthInterval != nil || healthTimeout != nil || healthRetries != nil {
+        throw BerthError.invalid("--no-healthcheck conflicts with --health-* options")
+      }
+      return Healthcheck(test: ["NONE"])
+    }
+    func duration(_ text: String?, _ flag: String) throws -> Int64? {
+      guard let text else { return nil }
+      guard let ns = GoDuration.nanoseconds(text), ns >= 0 else {
+        throw BerthError.invalid(
+          "invalid argument \"\(text)\" for \"--\(flag)\" flag: time: invalid duration \"\(text)\"")
+      }
+      return ns
+    }
+    var h = Healthcheck()
+    if let healthCmd { h.test = ["CMD-SHELL", healthCmd] }
+    h.interval = try duration(healthInterval, "health-interval")
+    h.timeout = try duration(healthTimeout, "health-timeout")
+    h.startPeriod = try duration(healthStartPeriod, "health-start-period")
+    h.startInterval = try duration(healthStartInterval, "health-start-interval")
+    if let healthRetries, healthRetries < 0 { throw BerthError.invalid("--health-retries cannot be negative") }
+    h.retries = healthRetries
+    return h == Healthcheck() ? nil : h
   }
 
   /// `-e KEY` takes KEY from this process's environment (dropped when unset).

@@ -34,3 +34,13 @@ struct ExitedCommand: ParsableCommand {
     try CLI.engine().containers.monitorExited(id)
   }
 }
+
+/// `berth __health ID` (internal): run by berth-monitor every health interval.
+struct HealthCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "__health", shouldDisplay: false)
+  @Argument var id: String
+
+  func run() throws {
+    try CLI.engine().containers.runHealthCheck(id)
+  }
+}

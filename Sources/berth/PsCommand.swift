@@ -52,8 +52,11 @@ struct PsCommand: ParsableCommand {
     case .created: return "Created"
     case .running:
       guard let started = Timestamp.parse(c.startedAt) else { return "Up" }
-      return "Up " + Human.duration(Date().timeIntervalSince(started))
-    case .paused: return "Up (Paused)"
+      let health = c.health.map { $0.status == "starting" ? " (health: starting)" : " (\($0.status))" } ?? ""
+      return "Up " + Human.duration(Date().timeIntervalSince(started)) + health
+    case .paused:
+      guard let started = Timestamp.parse(c.startedAt) else { return "Up (Paused)" }
+      return "Up " + Human.duration(Date().timeIntervalSince(started)) + " (Paused)"
     case .exited: return "Exited (\(c.exitCode)) " + Human.ago(c.finishedAt)
     case .restarting: return "Restarting (\(c.exitCode)) " + Human.ago(c.finishedAt)
     case .removing: return "Removal In Progress"
