@@ -34,6 +34,9 @@ extension ContainerService {
 
   func exitFile(_ id: String) -> String { paths.container(id) + "/exit" }
 
+  /// The monitor's attach socket (in the exec root: unix socket paths are short).
+  public func attachSocket(_ id: String) -> String { paths.execRoot + "/attach-\(id.prefix(32)).sock" }
+
   /// Starts a container in the background under its own monitor; returns once its command runs
   /// (`run -d`, `start`). Starting a running container does nothing.
   public func startDetached(_ ref: String) throws {
@@ -95,7 +98,7 @@ extension ContainerService {
       let maxFiles = Int(log["max-file"] ?? "1") ?? 1
       let argv = [
         monitor, String(running.process.pid), logPath(id), String(maxSize), String(maxFiles), String(kept[0]),
-        String(kept[1]), String(kept[2]), exitFile(id), String(healthIntervalMilliseconds(c)), "--",
+        String(kept[1]), String(kept[2]), exitFile(id), String(healthIntervalMilliseconds(c)), attachSocket(id), "--",
         Self.berthExecutable, "--data-root", paths.dataRoot,
         "--exec-root", paths.execRoot, "__exited", id,
       ]
@@ -219,5 +222,22 @@ enum MonitorReport {
     case .unavailable: "unavailable"
     case .internal: "internal"
     }
+  }
+}
+
+extension ContainerService {
+  /// After a reboot (or whenever berth starts as a service): starts the containers whose
+  /// restart policy says so — `always` ones, and `unless-stopped` ones the user did not stop.
+  /// Returns the ids started.
+  public func startOnBoot() throws -> [String] {
+    var started: [String] = []
+    for c in try list(all: true) where c.state == .exited {
+      guard let policy = c.config.host.restartPolicy else { continue }
+      let wanted = policy.name == "always" || (policy.name == "unless-stopped" && !c.manuallyStopped)
+      guard wanted else { continue }
+      try startDetached(c.id)
+      started.append(c.id)
+    }
+    return started
   }
 }

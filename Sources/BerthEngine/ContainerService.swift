@@ -40,7 +40,7 @@ public final class ContainerService: Sendable {
     var config = ContainerConfig(
       hostname: hostname, domainname: "", user: run.user, attachStdin: options.openStdin, attachStdout: true,
       attachStderr: true, exposedPorts: imageConfig.config?.exposedPorts, tty: options.tty,
-      openStdin: options.openStdin, stdinOnce: options.openStdin, env: run.processEnv, cmd: run.cmd,
+      openStdin: options.openStdin, stdinOnce: options.stdinOnce, env: run.processEnv, cmd: run.cmd,
       image: options.image, volumes: imageConfig.config?.volumes, workingDir: run.workingDir,
       entrypoint: run.entrypoint,
       labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })

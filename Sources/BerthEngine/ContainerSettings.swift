@@ -67,6 +67,9 @@ public struct CreateOptions: Sendable {
   public var tty = false
   /// `-i`.
   public var openStdin = false
+  /// Close the container's stdin when the attached client's input ends (`run -i` in the
+  /// foreground).
+  public var stdinOnce = false
   /// `--label`.
   public var labels: [String: String] = [:]
   /// `--health-*` and `--no-healthcheck` (merged over the image's HEALTHCHECK).

@@ -3,7 +3,8 @@
 // A berth helper starts the container (so its init is the helper's child), then execs this
 // program, which inherits the child and its stdio pipes:
 //
-//   berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS [-- HOOK ARGV…]
+//   berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS ATTACH_SOCKET
+//                 [-- HOOK ARGV…]
 //
 // | argument  | meaning                                                                     |
 // |-----------|-----------------------------------------------------------------------------|
@@ -15,6 +16,7 @@
 // | EXIT_FILE | written atomically when the init is reaped: "CODE SECONDS.NANOSECONDS\n"    |
 // | HEALTH_MS | > 0: every HEALTH_MS, run HOOK with its `__exited` argument replaced by       |
 // |           | `__health` (berth's health check: runs the check in the container, records it) |
+// | ATTACH_SOCKET | unix socket for `attach` (see attach.h)                                 |
 // | HOOK      | exec'd afterwards (berth's exit hook: records the exit, restart policy, --rm) |
 //
 // It links no Swift runtime and no Foundation: an idle monitor costs about 1.5 MB of memory.
@@ -56,6 +58,7 @@ static pid_t start_health_check(char **hook) {
   _exit(127);
 }
 
+#include "attach.h"
 #include "jsonlog.h"
 
 enum { LINE_MAX_BYTES = 16 * 1024 };
@@ -63,6 +66,7 @@ enum { LINE_MAX_BYTES = 16 * 1024 };
 /// One of the container's output streams and its unfinished line.
 struct stream {
   int fd;
+  int number;  ///< 1 stdout, 2 stderr (attach framing)
   const char *name;
   char pending[LINE_MAX_BYTES];
   size_t used;
@@ -79,6 +83,8 @@ static void consume(struct jsonlog *log, struct stream *s, const char *buf, size
   }
 }
 
+static struct attach_server attach = {.listen_fd = -1};
+
 /// Reads what is available; closes the stream at EOF (or EIO: the pty's last holder went away).
 static void pump(struct jsonlog *log, struct stream *s) {
   char buf[32768];
@@ -86,6 +92,7 @@ static void pump(struct jsonlog *log, struct stream *s) {
   if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (r > 0) {
     consume(log, s, buf, (size_t)r);
+    attach_broadcast(&attach, s->number, buf, (size_t)r);
     return;
   }
   if (s->used > 0) jsonlog_write(log, s->name, s->pending, s->used);
@@ -113,20 +120,26 @@ static void write_exit_file(const char *path, int code) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 10) {
-    fprintf(stderr, "usage: berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS [-- HOOK…]\n");
+  if (argc < 11) {
+    fprintf(stderr, "usage: berth-monitor PID LOG MAX_SIZE MAX_FILES OUT_FD ERR_FD IN_FD EXIT_FILE HEALTH_MS "
+                    "ATTACH_SOCKET [-- HOOK…]\n");
     return 2;
   }
   pid_t pid = (pid_t)atoi(argv[1]);
   struct jsonlog log;
   if (jsonlog_open(&log, argv[2], atoll(argv[3]), atoi(argv[4])) != 0) log.fd = open("/dev/null", O_WRONLY);
-  static struct stream out = {.name = "stdout"}, err = {.name = "stderr"};
+  static struct stream out = {.name = "stdout", .number = 1}, err = {.name = "stderr", .number = 2};
   out.fd = atoi(argv[5]);
   err.fd = atoi(argv[6]);
   int in_fd = atoi(argv[7]);
   const char *exit_file = argv[8];
   long long health_ms = atoll(argv[9]);
-  char **hook = argc > 11 && strcmp(argv[10], "--") == 0 ? argv + 11 : NULL;
+  const char *attach_path = argv[10];
+  char **hook = argc > 12 && strcmp(argv[11], "--") == 0 ? argv + 12 : NULL;
+  // With a terminal the output fd is the pty master, which also takes the input.
+  int tty = err.fd < 0;
+  if (tty) in_fd = out.fd;
+  attach_listen(&attach, attach_path, tty, &in_fd, tty ? out.fd : -1);
   if (!hook) health_ms = 0;
   pid_t health_pid = 0;
   long long next_check = now_ms() + health_ms;
@@ -142,16 +155,19 @@ int main(int argc, char **argv) {
 
   int status = 0, reaped = 0;
   while (!reaped) {
-    struct pollfd fds[3] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+    struct pollfd fds[3 + 1 + ATTACH_MAX_CLIENTS] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+    int n_attach = attach.listen_fd >= 0 ? attach_pollfds(&attach, fds + 3) : 0;
     int timeout = out.fd < 0 && err.fd < 0 ? 1000 : -1;
     if (health_ms > 0 && health_pid == 0) {
       long long wait = next_check - now_ms();
       if (wait < 0) wait = 0;
       if (timeout < 0 || wait < timeout) timeout = (int)(wait > 3600000 ? 3600000 : wait);
     }
-    if (poll(fds, 3, timeout) < 0 && errno != EINTR) break;
+    if (poll(fds, (nfds_t)(3 + n_attach), timeout) < 0 && errno != EINTR) break;
     if (out.fd >= 0 && fds[0].revents) pump(&log, &out);
     if (err.fd >= 0 && fds[1].revents) pump(&log, &err);
+    if (tty && out.fd < 0) in_fd = -1;
+    attach_handle(&attach, fds + 3, n_attach);
     if (fds[2].revents) {
       struct signalfd_siginfo info;
       while (read(sigfd, &info, sizeof info) > 0) {}
@@ -185,6 +201,7 @@ int main(int argc, char **argv) {
       ssize_t r = read(s->fd, buf, sizeof buf);
       if (r > 0) {
         consume(&log, s, buf, (size_t)r);
+        attach_broadcast(&attach, s->number, buf, (size_t)r);
         continue;
       }
       if (r < 0 && errno == EINTR) continue;
@@ -195,8 +212,10 @@ int main(int argc, char **argv) {
     }
   }
   write_exit_file(exit_file, exit_code(status));
+  attach_close(&attach);
+  unlink(attach_path);
   close(log.fd);
-  if (in_fd >= 0) close(in_fd);
+  if (in_fd >= 0 && !tty) close(in_fd);
   if (hook) {
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
     signal(SIGPIPE, SIG_DFL);

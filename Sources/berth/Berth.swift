@@ -15,10 +15,11 @@ struct Berth: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
-      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self,
+      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self, PauseCommand.self,
+      UnpauseCommand.self,
       RenameCommand.self, BuildCommand.self,
       ContainerCommand.self,
-      ImageCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
+      ImageCommand.self, SystemCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
     ])
 }
 
@@ -43,7 +44,7 @@ struct ContainerCommand: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, ContainerListCommand.self, RmCommand.self,
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
       LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
-      ContainerPruneCommand.self,
+      ContainerPruneCommand.self, AttachCommand.self,
     ])
 }
 

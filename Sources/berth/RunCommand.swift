@@ -26,7 +26,9 @@ struct RunCommand: ParsableCommand {
       throw BerthError.invalid("the input device is not a TTY")
     }
     let engine = try CLI.engine()
-    let container = try engine.containers.create(options.createOptions(image: image, command: command))
+    var createOptions = try options.createOptions(image: image, command: command)
+    createOptions.stdinOnce = options.interactive && !detach
+    let container = try engine.containers.create(createOptions)
     if detach {
       do {
         try engine.containers.startDetached(container.id)

@@ -163,3 +163,27 @@ struct DetachedTests {
     #expect(box.berth(["rm", "-f", "later"]).code == 0)
   }
 }
+
+extension DetachedTests {
+  @Test func bootBringsBackContainersByRestartPolicy() throws {
+    box.berth(["run", "-d", "--restart", "always", "--name", "always", "busybox", "sleep", "1000"])
+    box.berth(["run", "-d", "--restart", "unless-stopped", "--name", "unless", "busybox", "sleep", "1000"])
+    box.berth(["run", "-d", "--restart", "unless-stopped", "--name", "stopped", "busybox", "sleep", "1000"])
+    box.berth(["run", "-d", "--name", "plain", "busybox", "sleep", "1000"])
+    box.berth(["stop", "-t", "0", "stopped"])
+    // A reboot: every monitor and container process is gone at once.
+    for name in ["always", "unless", "plain"] {
+      let id = value("{{.Id}}", name)
+      BerthFixture.shell("pkill -KILL -f 'berth-monitor .*\(id)'")
+    }
+    waitUntil { box.berth(["ps", "-q"]).out.isEmpty }
+    #expect(box.berth(["ps", "-q"]).out.isEmpty)
+    let boot = box.berth(["system", "boot"])
+    #expect(boot.code == 0 && boot.out.split(separator: "\n").count == 2)
+    #expect(box.berth(["ps"]).out.contains("always") && box.berth(["ps"]).out.contains("unless"))
+    #expect(
+      !box.berth(["ps"]).out.contains("stopped") && !box.berth(["ps"]).out.contains("plain"), "\(box.berth(["ps"]).out)"
+    )
+    box.berth(["rm", "-f", "always", "unless", "stopped", "plain"])
+  }
+}

@@ -51,3 +51,21 @@ struct ExecTests {
     #expect(write.code != 0 && write.err.contains("Read-only"))
   }
 }
+
+extension ExecTests {
+  @Test func attachStreamsOutputAndInputAndReturnsTheExitCode() throws {
+    let script = "for i in 1 2 3; do echo out $i; echo err $i >&2; sleep 0.2; done; exit 6"
+    box.berth(["run", "-d", "--name", "talker", "busybox", "sh", "-c", script])
+    let r = box.berth(["attach", "talker"])
+    #expect(r.code == 6)
+    #expect(r.out.hasSuffix("out 3\n") && !r.out.contains("err"))
+    #expect(r.err.hasSuffix("err 3\n") && !r.err.contains("out"))
+    // stdin goes to the container; with -i and no -d it would close at EOF, detached it stays open.
+    box.berth(["run", "-d", "-i", "--name", "echoer", "busybox", "sh", "-c", "read line; echo got $line"])
+    let e = box.berth(["attach", "echoer"], stdin: "hello\n")
+    #expect(e.code == 0 && e.out == "got hello\n")
+    box.berth(["wait", "echoer"])
+    let stopped = box.berth(["attach", "echoer"])
+    #expect(stopped.code != 0 && stopped.err.contains("You cannot attach to a stopped container"))
+  }
+}

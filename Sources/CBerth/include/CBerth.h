@@ -162,4 +162,14 @@ pid_t berth_spawn_detached(const char *path, char *const argv[], int report_fd);
 /// pipe2(O_CLOEXEC); 0 or -errno.
 int berth_pipe(int fds[2]);
 
+/// Connects to a monitor's attach socket; returns the fd or -errno.
+int berth_attach_connect(const char *path);
+
+/// Relays an attach connection (see berth-monitor's attach.h) until the container's output ends
+/// (returns 0) or the user types the detach keys ctrl-p ctrl-q with a terminal (returns 1):
+/// in_fd (-1: none) → the container's stdin, its output → out_fd/err_fd. With tty, in_fd is put
+/// in raw mode and its size follows SIGWINCH. close_stdin: the container's stdin closes at
+/// in_fd's EOF. Returns -errno on failure.
+int berth_attach_relay(int sock, const char *path, int tty, int in_fd, int out_fd, int err_fd, int close_stdin);
+
 #endif
