@@ -16,7 +16,7 @@ struct Berth: ParsableCommand {
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
       WaitCommand.self, RestartCommand.self, LogsCommand.self, BuildCommand.self, ContainerCommand.self,
-      ImageCommand.self, MonitorCommand.self, ExitedCommand.self,
+      ImageCommand.self, MonitorCommand.self, ExitedCommand.self, VolumeCommand.self,
     ])
 }
 
