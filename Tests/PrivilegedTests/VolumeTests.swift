@@ -222,6 +222,26 @@ struct VolumeTests {
     #expect(box.berth(["volume", "ls", "-q"]).out == "labelled\n")
   }
 
+  @Test func buildRunStepsAndRecovery() throws {
+    // As Docker's classic builder: a RUN after VOLUME writes into a throwaway anonymous volume,
+    // so the change is not in the image, and no volume is left behind.
+    let context = host + "/ctx"
+    BerthFixture.shell("mkdir -p '\(context)'")
+    try "FROM busybox\nVOLUME /v\nRUN echo lost > /v/f && echo kept > /k\n".write(
+      toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+    let build = box.berth(["build", "-t", "vbuilt", context])
+    #expect(build.code == 0, "\(build.err)")
+    #expect(box.berth(["volume", "ls", "-q"]).out == "")
+    let r = box.berth(["run", "--rm", "vbuilt", "sh", "-c", "cat /k; ls /v"])
+    #expect(r.out == "kept\n")
+
+    // A volume directory without a row (a create that died before its commit) is removed by the
+    // next command.
+    BerthFixture.shell("mkdir -p '\(box.dataRoot)/volumes/orphan/_data'")
+    #expect(box.berth(["volume", "ls", "-q"]).out == "")
+    #expect(!FileManager.default.fileExists(atPath: box.dataRoot + "/volumes/orphan"))
+  }
+
   @Test func symlinksInTheImageCannotLeadMountsOutOfTheRoot() throws {
     let sentinel = host + "/sentinel"
     BerthFixture.shell("mkdir -p '\(sentinel)'")
