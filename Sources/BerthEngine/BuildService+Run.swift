@@ -41,7 +41,7 @@ extension BuildService {
       entrypoint: [""], cmd: argv, env: env, workingDir: state.container.workingDir, user: state.container.user)
     options.host.networkMode = request.network == "default" || request.network == "bridge" ? "host" : request.network
     let container = try containers.create(options)
-    defer { try? containers.remove(container.id, force: true) }
+    defer { try? containers.remove(container.id, force: true, volumes: true) }
     events(.runningIn(container.shortID))
 
     let output = request.outputFD >= 0 ? request.outputFD : -1

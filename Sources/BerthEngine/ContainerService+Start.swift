@@ -48,6 +48,7 @@ extension ContainerService {
     let dir = paths.container(c.id)
     try prepareDirectories(id: c.id, hostname: c.config.config.hostname ?? c.shortID)
     unlink(dir + "/exit")
+    try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
 
     let stdioFds: ContainerProcess.Stdio
@@ -185,6 +186,7 @@ extension ContainerService {
           options: ["bind", "ro", "nosuid", "nodev"]))
       process.args = ["/sbin/docker-init", "--"] + process.args
     }
+    mounts += volumeMounts(for: c)
     var linux = RuntimeSpec.Linux()
     if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
     linux.privileged = host.privileged

@@ -49,6 +49,7 @@ public final class ContainerService: Sendable {
     config.healthcheck =
       options.healthcheck.map { $0.merged(over: imageConfig.config?.healthcheck) }
       ?? imageConfig.config?.healthcheck
+    for path in options.volumes { config.volumes = (config.volumes ?? [:]).merging([path: EmptyObject()]) { $1 } }
     if let signal = config.stopSignal, Signals.number(signal) == nil {
       throw BerthError.invalid("Invalid signal: \(signal)")
     }
@@ -59,7 +60,9 @@ public final class ContainerService: Sendable {
     if !["default", "none", "bridge", "host"].contains(host.networkMode) {
       throw BerthError.notFound("network \(host.networkMode) not found")
     }
-    let settings = ContainerSettings(config: config, host: host, argv: run.argv)
+    let mountPoints = try resolveMounts(host, imageVolumes: (config.volumes ?? [:]).keys.sorted())
+    let settings = ContainerSettings(
+      config: config, host: host, argv: run.argv, mountPoints: mountPoints.isEmpty ? nil : mountPoints)
     let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
     let now = Timestamp.now()
     do {
@@ -69,6 +72,7 @@ public final class ContainerService: Sendable {
             INSERT INTO containers (id, name, image_id, image_name, config, state, created)
             VALUES (?, ?, ?, ?, ?, 'created', ?)
             """, arguments: [id, name, image.id.description, options.image, json, now])
+        try attachVolumes(db, containerID: id, points: mountPoints)
       }
     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
       let other = try store.read { db in
@@ -135,8 +139,9 @@ public final class ContainerService: Sendable {
     return try ContainerRecord(row: row)
   }
 
-  /// Removes a container; a running one only with force (it is killed first).
-  public func remove(_ ref: String, force: Bool) throws {
+  /// Removes a container; a running one only with force (it is killed first). With `volumes`
+  /// (`rm -v`), or when it was run with `--rm`, its anonymous volumes go too.
+  public func remove(_ ref: String, force: Bool, volumes: Bool = false) throws {
     let c = try get(ref)
     if c.state == .running || c.state == .paused {
       guard force else {
@@ -167,6 +172,7 @@ public final class ContainerService: Sendable {
     }
     Cgroup(containerID: c.id).remove()
     try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
+    if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))
   }
 

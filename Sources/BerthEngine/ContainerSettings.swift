@@ -10,6 +10,8 @@ public struct ContainerSettings: Codable, Sendable {
   public var host: HostSettings
   /// The combined argv.
   public var argv: [String]
+  /// Volumes, binds and `--mount` tmpfs mounts, resolved at create (nil for none).
+  public var mountPoints: [MountPoint]? = nil
 }
 
 /// The `HostConfig` settings Berth supports.
@@ -48,6 +50,14 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var logOptions: [String: String]?
   /// A seccomp profile loaded from `--security-opt seccomp=FILE`.
   public var seccompProfile: SeccompProfile?
+  /// `-v`/`--volume` as given (Docker's `HostConfig.Binds`).
+  public var binds: [String]?
+  /// `--mount`.
+  public var mounts: [MountSpec]?
+  /// `--tmpfs`: path → options.
+  public var tmpfs: [String: String]?
+  /// `--volumes-from`.
+  public var volumesFrom: [String]?
 
   /// Default settings.
   public init() {}
@@ -79,6 +89,8 @@ public struct CreateOptions: Sendable {
   public var stopTimeout: Int?
   /// Host settings.
   public var host = HostSettings()
+  /// Anonymous volumes (`-v /path`), added to `Config.Volumes` as Docker's CLI does.
+  public var volumes: [String] = []
 
   /// Options to run image with its defaults.
   public init(image: String) { self.image = image }

@@ -55,7 +55,7 @@ public struct ContainerInspect: Encodable, Sendable {
   public var AppArmorProfile: String
   public var HostConfig: HostConfig
   public var GraphDriver: ImageInspect.GraphDriver
-  public var Mounts: [String]
+  public var Mounts: [MountDocument]
   public var Config: ContainerConfig
   public var NetworkSettings: NetworkSettings
 
@@ -107,6 +107,9 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Ulimits: [Ulimit]?
     public var RestartPolicy: RestartPolicyDocument
     public var LogConfig: LogConfigDocument
+    public var Binds: [String]?
+    public var Tmpfs: [String: String]?
+    public var VolumesFrom: [String]?
   }
 
   /// `HostConfig.RestartPolicy`.
@@ -199,9 +202,10 @@ extension ContainerService {
           },
         RestartPolicy: .init(
           Name: h.restartPolicy?.name ?? "no", MaximumRetryCount: h.restartPolicy?.maximumRetryCount ?? 0),
-        LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:])),
+        LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:]), Binds: h.binds, Tmpfs: h.tmpfs,
+        VolumesFrom: h.volumesFrom),
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
-      Mounts: [], Config: c.config.config, NetworkSettings: .init())
+      Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: .init())
   }
 }

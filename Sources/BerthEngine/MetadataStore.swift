@@ -76,6 +76,27 @@ public final class MetadataStore: Sendable {
     m.registerMigration("v3-health") { db in
       try db.execute(sql: "ALTER TABLE containers ADD COLUMN health TEXT NOT NULL DEFAULT ''")
     }
+    // Volumes (local driver) and which containers mount them.
+    m.registerMigration("volumes-v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE volumes (
+            name TEXT PRIMARY KEY NOT NULL,
+            driver TEXT NOT NULL DEFAULT 'local',
+            labels TEXT NOT NULL DEFAULT '{}',
+            options TEXT NOT NULL DEFAULT '{}',
+            anonymous INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+          );
+          CREATE TABLE container_volumes (
+            container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+            volume TEXT NOT NULL REFERENCES volumes(name),
+            destination TEXT NOT NULL,
+            PRIMARY KEY (container_id, destination)
+          );
+          CREATE INDEX container_volumes_volume ON container_volumes(volume);
+          """)
+    }
     return m
   }
 

@@ -16,6 +16,7 @@ public struct Paths: Sendable {
   var containers: String { dataRoot + "/containers" }
   var tmp: String { dataRoot + "/tmp" }
   var database: String { dataRoot + "/berth.db" }
+  var volumes: String { dataRoot + "/volumes" }
 
   /// A container's directory.
   public func container(_ id: String) -> String { "\(containers)/\(id)" }

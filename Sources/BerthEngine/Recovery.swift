@@ -55,6 +55,7 @@ struct Recovery {
     for name in FileSystem.list(paths.containers) where !known.contains(name) {
       try? FileSystem.removeTree(paths.containers + "/" + name)
     }
+    try VolumeService(paths: paths, store: store).recover()
     // Spooled imports and loads of processes that died ("<kind>-<pid>-…").
     FileSystem.removeEntriesOfDeadProcesses(in: paths.tmp, pidField: 1)
     content.removeStaleIngests()

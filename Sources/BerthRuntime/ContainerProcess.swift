@@ -69,7 +69,7 @@ public struct ContainerProcess: Sendable {
       berth_op(
         kind: op.kind.rawValue, source: arena.string(op.source), target: arena.string(op.target),
         fstype: arena.string(op.fstype), data: op.data.isEmpty ? nil : arena.string(op.data),
-        flags: op.flags, mode: op.mode, dev: op.dev)
+        flags: op.flags, mode: op.mode, dev: op.dev, propagation: op.propagation)
     }
     var rlimits = try spec.process.rlimits.map { r in
       berth_rlimit(resource: Int32(try Rlimits.resource(named: r.type)), soft: r.soft, hard: r.hard)

@@ -16,11 +16,13 @@ public struct SetupOp: Sendable, Equatable {
   public var flags: UInt = 0
   public var mode: UInt32 = 0
   public var dev: UInt64 = 0
+  /// Propagation set on a new mount (`MS_SHARED`, `MS_SLAVE`, … with `MS_REC`), 0 to leave it.
+  public var propagation: UInt = 0
 
   /// Makes an operation.
   public init(
     _ kind: Kind, source: String = "", target: String, fstype: String = "", data: String = "",
-    flags: UInt = 0, mode: UInt32 = 0, dev: UInt64 = 0
+    flags: UInt = 0, mode: UInt32 = 0, dev: UInt64 = 0, propagation: UInt = 0
   ) {
     self.kind = kind
     self.source = source
@@ -30,6 +32,7 @@ public struct SetupOp: Sendable, Equatable {
     self.flags = flags
     self.mode = mode
     self.dev = dev
+    self.propagation = propagation
   }
 }
 
@@ -43,11 +46,17 @@ public enum SetupPlan {
     var ops: [SetupOp] = []
     for m in spec.mounts {
       let (flags, data) = mountFlags(m.options)
+      let propagation = propagationFlags(m.options)
       if m.type == "bind" || flags & UInt(MS_BIND) != 0 {
         let kind: SetupOp.Kind = isFile(m.source) ? .bindFile : .mount
-        ops.append(SetupOp(kind, source: m.source, target: m.destination, flags: flags | UInt(MS_BIND)))
+        ops.append(
+          SetupOp(
+            kind, source: m.source, target: m.destination, flags: flags | UInt(MS_BIND), propagation: propagation))
       } else {
-        ops.append(SetupOp(.mount, source: m.source, target: m.destination, fstype: m.type, data: data, flags: flags))
+        ops.append(
+          SetupOp(
+            .mount, source: m.source, target: m.destination, fstype: m.type, data: data, flags: flags,
+            propagation: propagation))
       }
       if m.destination == "/dev" && !spec.linux.privileged {
         for d in spec.linux.devices {
@@ -81,6 +90,16 @@ public enum SetupPlan {
   public static func hostPathIsFile(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR
+  }
+
+  /// The propagation flags of mount options. `private`/`rprivate` give 0: the init makes the
+  /// whole tree rprivate before it mounts anything, so they cost no syscall.
+  public static func propagationFlags(_ options: [String]) -> UInt {
+    let table: [String: UInt] = [
+      "shared": UInt(MS_SHARED), "rshared": UInt(MS_SHARED | MS_REC), "slave": UInt(MS_SLAVE),
+      "rslave": UInt(MS_SLAVE | MS_REC),
+    ]
+    return options.reduce(0) { $0 | (table[$1] ?? 0) }
   }
 
   /// Mount flags and the remaining data string for mount options.

@@ -155,17 +155,18 @@ static int run_op(int rootfd, const struct berth_op *op, int error_fd) {
     fd_path(fdpath, sizeof fdpath, fd);
     unsigned long flags = op->flags;
     int r;
-    if (is_file || (flags & MS_BIND)) {
-      r = mount(op->source, fdpath, NULL, MS_BIND | (flags & MS_REC), NULL);
-      if (r == 0 && (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC))) {
-        close(fd);
-        fd = open_in_root(rootfd, op->target, O_PATH);
-        if (fd < 0) return -1;
-        fd_path(fdpath, sizeof fdpath, fd);
-        r = mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | (flags & ~MS_REC), NULL);
-      }
-    } else {
-      r = mount(op->source, fdpath, op->fstype, flags, op->data);
+    int is_bind = is_file || (flags & MS_BIND);
+    if (is_bind) r = mount(op->source, fdpath, NULL, MS_BIND | (flags & MS_REC), NULL);
+    else r = mount(op->source, fdpath, op->fstype, flags, op->data);
+    int remount = is_bind && (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    if (r == 0 && (remount || op->propagation)) {
+      // fd still names the directory under the new mount: reopen the target to reach the mount.
+      close(fd);
+      fd = open_in_root(rootfd, op->target, O_PATH);
+      if (fd < 0) return -1;
+      fd_path(fdpath, sizeof fdpath, fd);
+      if (remount) r = mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | (flags & ~MS_REC), NULL);
+      if (r == 0 && op->propagation) r = mount(NULL, fdpath, NULL, op->propagation, NULL);
     }
     int e = errno;
     close(fd);

@@ -15,11 +15,10 @@ struct Berth: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, PsCommand.self, RmCommand.self,
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
-      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self, PauseCommand.self,
-      UnpauseCommand.self,
-      RenameCommand.self, BuildCommand.self,
-      ContainerCommand.self,
-      ImageCommand.self, SystemCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
+      WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self,
+      PauseCommand.self, UnpauseCommand.self, RenameCommand.self, BuildCommand.self, VolumeCommand.self,
+      ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self, ExitedCommand.self,
+      HealthCommand.self,
     ])
 }
 

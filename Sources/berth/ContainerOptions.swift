@@ -57,6 +57,7 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("log-opt"), help: "Log driver options (max-size, max-file)") var logOpt: [String] = []
   @Option(name: .customLong("stop-signal"), help: "Signal to stop the container") var stopSignal: String?
   @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
+  @OptionGroup var volumes: VolumeOptions
 
   /// The engine's create options for image and command.
   func createOptions(image: String, command: [String]) throws -> CreateOptions {
@@ -122,6 +123,7 @@ struct ContainerOptions: ParsableArguments {
     o.stopSignal = stopSignal
     o.stopTimeout = stopTimeout
     o.host = h
+    try volumes.apply(to: &o)
     return o
   }
 

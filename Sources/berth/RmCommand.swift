@@ -14,7 +14,7 @@ struct RmCommand: ParsableCommand {
   func run() throws {
     let engine = try CLI.engine()
     try forEachReportingErrors(containers) { name in
-      try engine.containers.remove(name, force: force)
+      try engine.containers.remove(name, force: force, volumes: volumes)
       print(name)
     }
   }

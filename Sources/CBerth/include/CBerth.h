@@ -38,7 +38,10 @@ enum berth_namespace {
 
 /// What one filesystem operation of the container's setup does.
 enum berth_op_kind {
-  BERTH_OP_MOUNT = 1,      ///< mount(source, target, fstype, flags, data); target made as a directory
+  BERTH_OP_MOUNT = 1,      ///< mount(source, target, fstype, flags, data); target made as a directory and
+                           ///< resolved inside the root (openat2 RESOLVE_IN_ROOT), so a symlink in the
+                           ///< image cannot lead the mount out of it; binds with ro/nosuid/nodev/noexec
+                           ///< are then remounted with those flags, and `propagation` is applied
   BERTH_OP_BIND_FILE = 2,  ///< bind-mount source (a host file) onto target, made as an empty file
   BERTH_OP_MKNOD = 3,      ///< mknod(target, mode, dev)
   BERTH_OP_SYMLINK = 4,    ///< symlink(source → target)
@@ -57,6 +60,7 @@ struct berth_op {
   unsigned long flags;
   unsigned int mode;
   unsigned long long dev;
+  unsigned long propagation; ///< MS_SHARED/MS_SLAVE/MS_PRIVATE (| MS_REC) set on the new mount, or 0
 };
 
 /// One rlimit to set.

@@ -1,0 +1,36 @@
+import ArgumentParser
+import BerthEngine
+import BerthOCI
+
+/// The mount options of `run` and `create`: `-v`, `--mount`, `--tmpfs`, `--volumes-from`.
+struct VolumeOptions: ParsableArguments {
+  @Option(
+    name: [.short, .customLong("volume")], help: "Bind mount a volume (SOURCE:TARGET[:ro|rw], NAME:TARGET, TARGET)")
+  var volume: [String] = []
+  @Option(name: .long, help: "Attach a filesystem mount to the container (type=bind|volume|tmpfs,source=,target=,…)")
+  var mount: [String] = []
+  @Option(name: .long, help: "Mount a tmpfs directory (PATH[:OPTIONS])") var tmpfs: [String] = []
+  @Option(name: .customLong("volumes-from"), help: "Mount volumes from the specified container(s)")
+  var volumesFrom: [String] = []
+
+  /// Puts the mounts into create options as the docker CLI sends them: `-v TARGET` alone is an
+  /// anonymous volume in `Config.Volumes`, other `-v` are `HostConfig.Binds`, `--mount` is parsed
+  /// here and `--tmpfs` becomes a path → options map.
+  func apply(to options: inout CreateOptions) throws {
+    var binds: [String] = []
+    for v in volume {
+      if v.contains(":") { binds.append(v) } else { options.volumes.append(v) }
+    }
+    if !binds.isEmpty { options.host.binds = binds }
+    if !mount.isEmpty { options.host.mounts = try mount.map(MountParser.parseMountFlag) }
+    if !tmpfs.isEmpty {
+      var map: [String: String] = [:]
+      for t in tmpfs {
+        let parts = t.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        map[parts[0]] = parts.count > 1 ? parts[1] : ""
+      }
+      options.host.tmpfs = map
+    }
+    if !volumesFrom.isEmpty { options.host.volumesFrom = volumesFrom }
+  }
+}
