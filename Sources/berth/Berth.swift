@@ -17,6 +17,7 @@ struct Berth: ParsableCommand {
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
       WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self,
       RenameCommand.self, BuildCommand.self,
+      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self,
       ContainerCommand.self,
       ImageCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
     ])
@@ -44,6 +45,7 @@ struct ContainerCommand: ParsableCommand {
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
       LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
       ContainerPruneCommand.self,
+      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self,
     ])
 }
 

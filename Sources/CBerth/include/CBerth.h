@@ -162,4 +162,6 @@ pid_t berth_spawn_detached(const char *path, char *const argv[], int report_fd);
 /// pipe2(O_CLOEXEC); 0 or -errno.
 int berth_pipe(int fds[2]);
 
+#include "CBerthFiles.h"
+
 #endif
