@@ -17,7 +17,8 @@ struct Berth: ParsableCommand {
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
       WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self,
       RenameCommand.self, BuildCommand.self,
-      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self,
+      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
+      UpdateCommand.self,
       ContainerCommand.self,
       ImageCommand.self, MonitorCommand.self, ExitedCommand.self, HealthCommand.self,
     ])
@@ -45,7 +46,8 @@ struct ContainerCommand: ParsableCommand {
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
       LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
       ContainerPruneCommand.self,
-      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self,
+      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
+      UpdateCommand.self,
     ])
 }
 
