@@ -25,8 +25,15 @@ extension ContainerService {
     if view == .live, c.state == .running || c.state == .paused,
       Processes.isAlive(pid: c.pid, startTime: c.pidStart)
     {
-      let path = "/proc/\(c.pid)/root"
-      let fd = try syscall("open", path) { open(path, BERTH_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+      // Through a descriptor of /proc/PID, checked to be the container's init after it was
+      // opened: a pid reused by another process (whose root may be the host's) is never used.
+      let proc = "/proc/\(c.pid)"
+      let dir = try syscall("open", proc) { open(proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+      defer { close(dir) }
+      guard Processes.isAlive(pid: c.pid, startTime: c.pidStart) else {
+        throw BerthError.conflict("Container \(c.id) is not running")
+      }
+      let fd = try syscall("open", proc + "/root") { openat(dir, "root", BERTH_O_PATH | O_DIRECTORY | O_CLOEXEC) }
       return RootedDirectory(adopting: fd, display: "")
     }
     let dir = paths.container(c.id)
