@@ -192,17 +192,11 @@ public final class TreeExtractor {
 
   private func removeTree(parent: Int32, name: String, display: String) throws {
     let fd = try syscall("open", display) { openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-    for child in TreeWalker.names(fd) {
-      if unlinkat(fd, child, 0) != 0 {
-        if errno == EISDIR || errno == EPERM {
-          try removeTree(parent: fd, name: child, display: display + "/" + child)
-        } else {
-          close(fd)
-          throw SystemError("unlink", display + "/" + child)
-        }
-      }
+    defer { close(fd) }
+    for child in TreeWalker.names(fd) where unlinkat(fd, child, 0) != 0 {
+      guard errno == EISDIR || errno == EPERM else { throw SystemError("unlink", display + "/" + child) }
+      try removeTree(parent: fd, name: child, display: display + "/" + child)
     }
-    close(fd)
     try syscall("rmdir", display) { unlinkat(parent, name, AT_REMOVEDIR) }
   }
 }

@@ -36,6 +36,7 @@ struct ContainerResourcesTests {
     #expect(lines.count == 2 && lines[1].contains(" / 64MiB") && lines[1].hasSuffix("1"), "\(r.out)")
     let formatted = box.berth(["stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.PIDs}}", "s1"]).out
     #expect(formatted.hasPrefix("s1 ") && formatted.hasSuffix(" / 64MiB 1\n"), "\(formatted)")
+    box.berth(["rm", "-f", "s1"])
   }
 
   @Test func updateChangesTheLimitsOfARunningContainer() throws {
