@@ -19,10 +19,12 @@ extension LayerArchive {
   /// written once and then as hard links. Every timestamp is `mtime` (the same tree always gives
   /// the same bytes). With `normalizeOnDisk`, the directory's own mtimes are set to `mtime` too
   /// and overlay's bookkeeping xattrs (all `trusted.overlay.*` but `opaque`) are removed, so the
-  /// directory can serve as the layer's unpacked copy.
+  /// directory can serve as the layer's unpacked copy. Paths in `excluding` (relative, as
+  /// `etc/hosts`) are left out; with `keepTimes` each entry keeps its own mtime (`commit`).
   @discardableResult
   public static func create(
-    fromUpperDir directory: String, into blob: BlobWriter, mtime: Int, normalizeOnDisk: Bool = false
+    fromUpperDir directory: String, into blob: BlobWriter, mtime: Int, normalizeOnDisk: Bool = false,
+    excluding: Set<String> = [], keepTimes: Bool = false
   ) throws -> Summary {
     guard let archive = archive_write_new() else { throw BerthError.internal("archive_write_new failed") }
     defer { archive_write_free(archive) }
@@ -43,6 +45,8 @@ extension LayerArchive {
       }, nil)
     guard opened == ARCHIVE_OK else { throw BerthError.internal("tar: \(archiveMessage(archive))") }
     var walker = UpperDirWalker(root: directory, archive: archive, mtime: mtime, normalize: normalizeOnDisk)
+    walker.excluded = excluding
+    walker.keepTimes = keepTimes
     try walker.walk("")
     if archive_write_close(archive) != ARCHIVE_OK { throw BerthError.internal("tar: \(archiveMessage(archive))") }
     return walker.summary
@@ -58,6 +62,10 @@ private struct UpperDirWalker {
   var summary = LayerArchive.Summary()
   /// First name of each multiply-linked inode, for hard links.
   var links: [UInt64: String] = [:]
+  /// Relative paths left out.
+  var excluded: Set<String> = []
+  /// Whether entries keep their own mtimes instead of `mtime`.
+  var keepTimes = false
 
   init(root: String, archive: OpaquePointer, mtime: Int, normalize: Bool) {
     self.root = root
@@ -73,6 +81,7 @@ private struct UpperDirWalker {
     for name in names {
       let rel = relative.isEmpty ? name : relative + "/" + name
       let path = root + "/" + rel
+      if excluded.contains(rel) { continue }
       var st = stat()
       try syscall("lstat", path) { lstat(path, &st) }
       let type = st.st_mode & S_IFMT
@@ -126,7 +135,11 @@ private struct UpperDirWalker {
     archive_entry_set_uid(entry, Int64(st.st_uid))
     archive_entry_set_gid(entry, Int64(st.st_gid))
     archive_entry_set_size(entry, size)
-    archive_entry_set_mtime(entry, mtime, 0)
+    if keepTimes {
+      archive_entry_set_mtime(entry, st.st_mtim.tv_sec, st.st_mtim.tv_nsec)
+    } else {
+      archive_entry_set_mtime(entry, mtime, 0)
+    }
     if type == S_IFCHR || type == S_IFBLK { archive_entry_set_rdev(entry, st.st_rdev) }
     if let hardlink { archive_entry_set_hardlink(entry, hardlink) }
     if let symlink { archive_entry_set_symlink(entry, symlink) }

@@ -17,8 +17,9 @@ struct Berth: ParsableCommand {
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
       WaitCommand.self, RestartCommand.self, LogsCommand.self, ExecCommand.self, AttachCommand.self,
       PauseCommand.self, UnpauseCommand.self, RenameCommand.self, BuildCommand.self, VolumeCommand.self,
-      ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self, ExitedCommand.self,
-      HealthCommand.self,
+      DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
+      UpdateCommand.self, ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self,
+      ExitedCommand.self, HealthCommand.self,
     ])
 }
 
@@ -43,7 +44,8 @@ struct ContainerCommand: ParsableCommand {
       RunCommand.self, CreateCommand.self, StartCommand.self, ContainerListCommand.self, RmCommand.self,
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
       LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
-      ContainerPruneCommand.self, AttachCommand.self,
+      ContainerPruneCommand.self, AttachCommand.self, DiffCommand.self, CommitCommand.self, ExportCommand.self,
+      CpCommand.self, TopCommand.self, StatsCommand.self, UpdateCommand.self,
     ])
 }
 
