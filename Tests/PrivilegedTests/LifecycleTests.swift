@@ -21,7 +21,12 @@ struct LifecycleTests {
   }
 
   func waitUntil(_ condition: () -> Bool) {
-    for _ in 0..<200 where !condition() { usleep(25_000) }
+    // (A `for … where` loop would keep evaluating the condition after it holds.)
+    var tries = 0
+    while tries < 200 && !condition() {
+      usleep(25_000)
+      tries += 1
+    }
   }
 
   @Test func sigkillOfBerthLeavesNothingBehind() throws {
