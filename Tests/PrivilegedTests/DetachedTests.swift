@@ -131,7 +131,7 @@ struct DetachedTests {
   }
 
   @Test func concurrentRunAndForceRemoveLeaveNothingBehind() throws {
-    let n = 12
+    let n = 30
     let box = self.box
     DispatchQueue.concurrentPerform(iterations: n) { i in
       _ = box.berth(["run", "-d", "--name", "c\(i)", "busybox", "sleep", "1000"])
