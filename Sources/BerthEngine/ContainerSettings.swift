@@ -38,7 +38,7 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var pidsLimit: Int64 = 0
   /// `--ulimit`.
   public var ulimits: [RuntimeSpec.Rlimit] = []
-  /// `--network`: `none` (and, until networking lands, the default `bridge` behaves as `none`).
+  /// `--network`: `default` (the `bridge` network), `bridge`, `none`, `host`, or a network's name or id.
   public var networkMode = "default"
   /// `--restart`; nil is `no`.
   public var restartPolicy: RestartPolicy?
@@ -46,6 +46,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var logOptions: [String: String]?
   /// A seccomp profile loaded from `--security-opt seccomp=FILE`.
   public var seccompProfile: SeccompProfile?
+  /// Published ports, aliases, DNS and hosts options (`-p`, `-P`, `--network-alias`, `--dns`, …).
+  public var networking: NetworkingOptions?
 
   /// Default settings.
   public init() {}

@@ -23,6 +23,8 @@ public final class Engine: Sendable {
   public let images: ImageService
   /// Containers: create, start, wait, list, remove.
   public let containers: ContainerService
+  /// Networks: create, list, inspect, remove, prune.
+  public let networks: NetworkService
 
   /// Opens the engine on a data root and exec root, making them if needed, and repairs what a
   /// crashed berth left behind.
@@ -38,6 +40,7 @@ public final class Engine: Sendable {
     let layers = try LayerStore(root: paths.layers)
     images = ImageService(paths: paths, store: store, content: content, layers: layers)
     containers = ContainerService(paths: paths, store: store, images: images)
+    networks = NetworkService(paths: paths, store: store)
     try Recovery(paths: paths, store: store, content: content, layers: layers).run()
     Trace.mark("recovery done")
   }

@@ -73,6 +73,7 @@ public final class MetadataStore: Sendable {
           ALTER TABLE containers ADD COLUMN manual_stop INTEGER NOT NULL DEFAULT 0;
           """)
     }
+    registerNetworkMigration(&m)
     return m
   }
 

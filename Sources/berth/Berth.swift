@@ -16,7 +16,8 @@ struct Berth: ParsableCommand {
       ImportCommand.self, ImagesCommand.self, TagCommand.self, RmiCommand.self, InspectCommand.self,
       HistoryCommand.self, SaveCommand.self, LoadCommand.self, StopCommand.self, KillCommand.self,
       WaitCommand.self, RestartCommand.self, LogsCommand.self, BuildCommand.self, ContainerCommand.self,
-      ImageCommand.self, MonitorCommand.self, ExitedCommand.self,
+      ImageCommand.self, MonitorCommand.self, ExitedCommand.self, NetworkCommand.self, PortCommand.self,
+      DNSCommand.self, NetworksCleanupCommand.self,
     ])
 }
 
@@ -40,7 +41,7 @@ struct ContainerCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, CreateCommand.self, StartCommand.self, ContainerListCommand.self, RmCommand.self,
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
-      LogsCommand.self,
+      LogsCommand.self, PortCommand.self,
     ])
 }
 
