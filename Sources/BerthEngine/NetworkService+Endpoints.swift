@@ -141,9 +141,19 @@ extension NetworkService {
       guard let subnet = a.network.subnet, let gateway = a.network.gateway,
         let bridge = Netlink.index(of: a.network.bridge)
       else { throw BerthError.internal("network \(a.network.name) has no bridge") }
-      try link.createVeth(
-        hostName: a.endpoint.hostVeth, bridgeIndex: bridge, peerName: a.endpoint.interface, peerPID: pid,
-        mac: a.endpoint.address.dockerMAC)
+      let make = {
+        try link.createVeth(
+          hostName: a.endpoint.hostVeth, bridgeIndex: bridge, peerName: a.endpoint.interface, peerPID: pid,
+          mac: a.endpoint.address.dockerMAC)
+      }
+      do {
+        try make()
+      } catch let e as SystemError where e.errno == EEXIST {
+        // The previous run's veth, whose namespace the kernel has not finished destroying.
+        try link.deleteLink(a.endpoint.hostVeth)
+        try make()
+      }
+      Trace.mark("veth made")
       let (inside, index) = try Netlink.inNamespace(of: pid, interface: a.endpoint.interface)
       try inside.addAddress(a.endpoint.address, prefix: subnet.prefix, index: index, name: a.endpoint.interface)
       try inside.setUp(index: index, name: a.endpoint.interface)
@@ -157,8 +167,10 @@ extension NetworkService {
     for a in plan.attachments where !a.network.isDefaultBridge { try refreshDNS(a.network) }
   }
 
-  /// Frees what a container held: its published-port rules, veths (gone already when its
-  /// namespace died), addresses and host ports; updates its networks' DNS.
+  /// Frees what a container held: its published-port rules, addresses and host ports; updates
+  /// its networks' DNS. Its veths go with its network namespace when its last process exits
+  /// (deleting them here would wait for an RCU grace period, ~15 ms, on every exit); `plumb`
+  /// replaces one that is still being destroyed.
   func release(_ containerID: String) throws {
     let (endpoints, ports) = try store.read { db in
       (
@@ -170,9 +182,6 @@ extension NetworkService {
     }
     if endpoints.isEmpty && ports == 0 { return }
     if ports > 0 { Firewall.unpublish(tag: String(containerID.prefix(12))) }
-    if endpoints.contains(where: { Netlink.index(of: $0.hostVeth) != nil }), let link = try? Netlink() {
-      for e in endpoints { try? link.deleteLink(e.hostVeth) }
-    }
     try store.write { db in
       try db.execute(sql: "DELETE FROM endpoints WHERE container_id = ?", arguments: [containerID])
       try db.execute(sql: "DELETE FROM port_bindings WHERE container_id = ?", arguments: [containerID])

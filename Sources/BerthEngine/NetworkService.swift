@@ -46,7 +46,9 @@ public final class NetworkService: Sendable {
   /// Inserts Docker's predefined networks if missing: `bridge` (a free subnet, Docker's
   /// 172.17.0.0/16 when the host has no route there), `host` and `none`.
   func ensureDefaults() throws {
-    let have = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM networks WHERE name = 'bridge'") }
+    let have = try store.read { db in
+      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM networks WHERE name = 'bridge'")
+    }
     if have == 1 { return }
     try withHostLock {
       let subnet = try chooseSubnet()
@@ -66,6 +68,8 @@ public final class NetworkService: Sendable {
             ])
         }
       }
+      // The device now, under the lock: its route is what keeps other roots off its subnet.
+      try makeDevice(try get("bridge"))
     }
   }
 
@@ -146,37 +150,41 @@ public final class NetworkService: Sendable {
             Timestamp.now(),
           ])
       }
+      do {
+        try makeDevice(try get(id))
+      } catch {
+        if let n = try? get(id) { tearDownDevice(n) }
+        try? store.write { db in try db.execute(sql: "DELETE FROM networks WHERE id = ?", arguments: [id]) }
+        throw error
+      }
     }
-    let network = try get(id)
-    do {
-      try setUpDevice(network)
-    } catch {
-      try? remove(id)
-      throw error
-    }
-    return network
+    return try get(id)
   }
 
   /// Makes the network's bridge, address and rules if the bridge is missing; returns its index.
   @discardableResult
   func setUpDevice(_ network: NetworkRecord) throws -> Int32 {
     if let index = Netlink.index(of: network.bridge) { return index }
+    return try withHostLock { try makeDevice(network) }
+  }
+
+  /// Makes the bridge, its address and rules where missing; the caller holds the host lock.
+  @discardableResult
+  func makeDevice(_ network: NetworkRecord) throws -> Int32 {
     guard let subnet = network.subnet, let gateway = network.gateway else {
       throw BerthError.internal("network \(network.name) has no subnet")
     }
-    return try withHostLock {
-      let link = try Netlink()
-      if Netlink.index(of: network.bridge) == nil {
-        do { try link.createBridge(network.bridge) } catch let e as SystemError where e.errno == EEXIST {}
-      }
-      guard let index = Netlink.index(of: network.bridge) else {
-        throw BerthError.internal("bridge \(network.bridge) vanished")
-      }
-      try link.addAddress(gateway, prefix: subnet.prefix, index: index, name: network.bridge)
-      try link.setUp(index: index, name: network.bridge)
-      try Firewall.setUpNetwork(bridge: network.bridge, subnet: subnet, isInternal: network.internal)
-      return index
+    let link = try Netlink()
+    if Netlink.index(of: network.bridge) == nil {
+      do { try link.createBridge(network.bridge) } catch let e as SystemError where e.errno == EEXIST {}
     }
+    guard let index = Netlink.index(of: network.bridge) else {
+      throw BerthError.internal("bridge \(network.bridge) vanished")
+    }
+    try link.addAddress(gateway, prefix: subnet.prefix, index: index, name: network.bridge)
+    try link.setUp(index: index, name: network.bridge)
+    try Firewall.setUpNetwork(bridge: network.bridge, subnet: subnet, isInternal: network.internal)
+    return index
   }
 
   /// `network rm`: refuses while containers run on it; removes rules, the device and the row.
