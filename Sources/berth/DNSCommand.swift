@@ -12,12 +12,15 @@ struct DNSCommand: ParsableCommand {
   }
 }
 
-/// `berth __networks-cleanup` (internal): removes the devices and rules of this data root's
-/// networks (test sandboxes call it before deleting their roots).
+/// `berth __networks-cleanup` (internal): force-removes this data root's running containers
+/// and removes the devices and rules of its networks (test sandboxes call it before deleting
+/// their roots; bridges and iptables rules are host-wide and would outlive the directory).
 struct NetworksCleanupCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "__networks-cleanup", shouldDisplay: false)
 
   func run() throws {
-    try CLI.engine().networks.tearDownAll()
+    let engine = try CLI.engine()
+    for c in try engine.containers.list(all: false) { try? engine.containers.remove(c.id, force: true) }
+    try engine.networks.tearDownAll()
   }
 }
