@@ -56,7 +56,24 @@ extension NetworkService {
     }
     let owner = getpid()
     let ownerStart = Int64(Processes.startTime(of: owner) ?? 0)
-    return try store.write { db in
+    // A concurrent start may take the same address or port between our read and our insert
+    // (the UNIQUE constraints catch it): allocate again, seeing its rows.
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        return try allocate(c, nets: nets, opts: opts, wanted: wanted, owner: owner, ownerStart: ownerStart)
+      } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && attempt < 5 {
+        continue
+      }
+    }
+  }
+
+  func allocate(
+    _ c: ContainerRecord, nets: [(NetworkRecord, [String])], opts: NetworkingOptions, wanted: [PortBinding],
+    owner: Int32, ownerStart: Int64
+  ) throws -> NetworkPlan {
+    try store.write { db in
       var attachments: [(network: NetworkRecord, endpoint: EndpointRecord)] = []
       for (i, (n, aliases)) in nets.enumerated() {
         guard let subnet = n.subnet, let gateway = n.gateway else { continue }
