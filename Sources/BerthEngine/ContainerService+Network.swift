@@ -95,7 +95,7 @@ extension ContainerService {
     return (c, try networks.ports(of: c.id).sorted { ($0.containerPort, $0.proto) < ($1.containerPort, $1.proto) })
   }
 
-  /// Adds a stopped (or running: from its next start) container to a network (`network connect`).
+  /// Adds a container to a network (`network connect`): a running one gets its interface now.
   public func connect(_ ref: String, network: String, aliases: [String]) throws {
     let c = try get(ref)
     let n = try networks.get(network)
@@ -116,9 +116,17 @@ extension ContainerService {
     opts.connected[n.id] = aliases
     settings.host.networking = opts
     try save(c.id, settings)
+    if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
+      do {
+        try networks.attach(c, to: n, aliases: aliases)
+      } catch {
+        try save(c.id, c.config)
+        throw error
+      }
+    }
   }
 
-  /// Removes a container from a network it was connected to (`network disconnect`).
+  /// Removes a container from a network (`network disconnect`): a running one loses its interface now.
   public func disconnect(_ ref: String, network: String) throws {
     let c = try get(ref)
     let n = try networks.get(network)
@@ -133,6 +141,7 @@ extension ContainerService {
     }
     settings.host.networking = opts
     try save(c.id, settings)
+    if c.state == .running { try networks.detach(c, from: n) }
   }
 
   func save(_ id: String, _ settings: ContainerSettings) throws {

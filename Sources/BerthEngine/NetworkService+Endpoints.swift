@@ -152,7 +152,7 @@ extension NetworkService {
 
   /// Between clone and go: the container's veths (peers made directly in its namespace),
   /// addresses, default route, published ports and the networks' DNS.
-  func plumb(_ plan: NetworkPlan, pid: Int32) throws {
+  func plumb(_ plan: NetworkPlan, pid: Int32, primary: Bool = true) throws {
     let link = try Netlink()
     for (i, a) in plan.attachments.enumerated() {
       guard let subnet = a.network.subnet, let gateway = a.network.gateway,
@@ -174,7 +174,7 @@ extension NetworkService {
       let (inside, index) = try Netlink.inNamespace(of: pid, interface: a.endpoint.interface)
       try inside.addAddress(a.endpoint.address, prefix: subnet.prefix, index: index, name: a.endpoint.interface)
       try inside.setUp(index: index, name: a.endpoint.interface)
-      if i == 0 && !a.network.internal { try inside.addDefaultRoute(via: gateway, index: index) }
+      if primary && i == 0 && !a.network.internal { try inside.addDefaultRoute(via: gateway, index: index) }
     }
     Trace.mark("network plumbed")
     if let primary = plan.attachments.first, !plan.ports.isEmpty {

@@ -235,6 +235,21 @@ struct NetworkTests {
     #expect(value("{{.NetworkSettings.IPAddress}}", "fg") == "")
   }
 
+  @Test func connectAndDisconnectARunningContainer() throws {
+    #expect(box.berth(["network", "create", "back"]).code == 0)
+    web(["--name", "srv", "--network", "back"], text: "back")
+    box.berth(["run", "-d", "--name", "cli", "busybox", "sleep", "100"])
+    let fetch = ["sh", "-c", "timeout 3 wget -qO- http://srv/index.html || true"]
+    #expect(box.berth(["network", "connect", "--alias", "cl", "back", "cli"]).code == 0)
+    #expect(value("{{.NetworkSettings.Networks.back.IPAddress}}", "cli").hasPrefix("1"))
+    let reply = box.berth(["run", "--rm", "--network", "back", "busybox", "ping", "-c", "1", "-W", "2", "cl"])
+    #expect(reply.out.contains("1 packets received"), "\(reply.out) \(reply.err)")
+    #expect(value("{{len .Containers}}", "back", network: true) == "2")
+    #expect(box.berth(["network", "disconnect", "back", "cli"]).code == 0)
+    #expect(value("{{len .Containers}}", "back", network: true) == "1")
+    #expect(box.berth(["run", "--rm", "--network", "back", "busybox"] + fetch).out == "back\n")
+  }
+
   @Test func hostsResolvAndDNSOptions() throws {
     let r = box.berth([
       "run", "--rm", "--add-host", "db.local:10.1.2.3", "--dns", "192.0.2.53", "--dns-search", "example.test",
