@@ -81,11 +81,12 @@ extension ContainerService {
     try FileSystem.write(dir + "/resolv.conf", Array(resolv.utf8))
   }
 
-  /// The PORTS column of `ps`: published ports while running, and exposed ones.
+  /// The PORTS column of `ps`: while running, published ports and the other exposed ones;
+  /// empty otherwise (as Docker, whose stopped containers have no port map).
   public func portsColumn(_ c: ContainerRecord) -> String {
+    guard c.state == .running || c.state == .paused else { return "" }
     let exposed = Array((c.config.config.exposedPorts ?? [:]).keys)
-    let bindings = c.state == .running ? ((try? networks.ports(of: c.id)) ?? []) : []
-    return PortBinding.render(bindings: bindings, exposed: exposed)
+    return PortBinding.render(bindings: (try? networks.ports(of: c.id)) ?? [], exposed: exposed)
   }
 
   /// `port CONTAINER [PRIVATE_PORT[/PROTO]]`: the published ports.
