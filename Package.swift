@@ -37,6 +37,10 @@ let package = Package(
       ]),
     // OCI runtime: namespaces, mounts, cgroups, capabilities, seccomp.
     .target(name: "BerthRuntime", dependencies: ["BerthOCI", "BerthSystem", "CBerth", "CSeccomp"]),
+    // C: a socket made inside a container's network namespace from a throwaway thread.
+    .target(name: "CBerthNetwork"),
+    // Bridges and veths over netlink, IPAM, iptables NAT and port publishing, embedded DNS.
+    .target(name: "BerthNetwork", dependencies: ["BerthOCI", "BerthSystem", "CBerthNetwork"]),
     // PURE: Dockerfile lexer → AST → typed instructions, word expansion, .dockerignore matcher.
     .target(name: "BerthDockerfile"),
     // Builder: step model, stage planner, cache keys, COPY sources, layer commit helpers.
@@ -51,12 +55,12 @@ let package = Package(
       name: "BerthEngine",
       dependencies: [
         "BerthOCI", "BerthImage", "BerthRuntime", "BerthSystem", "BerthBuild", "BerthDockerfile",
-        .product(name: "GRDB", package: "GRDB.swift"),
+        "BerthNetwork", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     .executableTarget(
       name: "berth",
       dependencies: [
-        "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate",
+        "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate", "BerthNetwork",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),
@@ -77,6 +81,7 @@ let package = Package(
     .testTarget(name: "BerthEngineTests", dependencies: ["BerthEngine"]),
     .testTarget(name: "BerthDockerfileTests", dependencies: ["BerthDockerfile"], resources: [.copy("Fixtures")]),
     .testTarget(name: "BerthBuildTests", dependencies: ["BerthBuild"]),
+    .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork", "BerthOCI"]),
     .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"]),
   ]
 )

@@ -20,8 +20,7 @@ public struct BuildRequest: Sendable {
   public var noCache = false
   /// `--label`, added to the final image as a last LABEL step (as Docker does).
   public var labels: [String: String] = [:]
-  /// `--network` for RUN: `default` (until bridge networking lands, the host's network, so
-  /// apt-get and pip work), `host` or `none`.
+  /// `--network` for RUN: `default` (the default bridge, with NAT, as Docker), `host` or `none`.
   public var network = "default"
   /// `SOURCE_DATE_EPOCH`: when set, every `created` time is this instant, so the same
   /// Dockerfile and context give the same image id. File times in layers are always

@@ -39,7 +39,7 @@ extension BuildService {
     var options = CreateOptions(image: parent.description)
     options.overrides = RunOverrides(
       entrypoint: [""], cmd: argv, env: env, workingDir: state.container.workingDir, user: state.container.user)
-    options.host.networkMode = request.network == "default" || request.network == "bridge" ? "host" : request.network
+    options.host.networkMode = request.network
     let container = try containers.create(options)
     defer { try? containers.remove(container.id, force: true, volumes: true) }
     events(.runningIn(container.shortID))

@@ -126,6 +126,7 @@ extension ContainerService {
     let oom = cgroup.oomKilled()
     cgroup.remove()
     try recordExit(id, code: code, oom: oom, error: "", finishedAt: finished)
+    releaseNetwork(id)
     if c.config.host.autoRemove {
       try remove(id, force: true)
       return

@@ -50,6 +50,7 @@ extension ContainerService {
     unlink(dir + "/exit")
     try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
+    let network = try prepareNetwork(c)
 
     let stdioFds: ContainerProcess.Stdio
     var nullFd: Int32 = -1
@@ -78,13 +79,17 @@ extension ContainerService {
       try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
       Trace.mark("cgroup made")
       try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec))
-      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp)
+      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp) { pid in
+        if let network { try networks.plumb(network, pid: pid) }
+      }
     } catch let error as BerthError {
       cgroup.remove()
+      releaseNetwork(c.id)
       try recordExit(c.id, code: error.exitStatus ?? 125, oom: false, error: error.message)
       throw error
     } catch {
       cgroup.remove()
+      releaseNetwork(c.id)
       try recordExit(c.id, code: 125, oom: false, error: "\(error)")
       throw error
     }
@@ -114,6 +119,7 @@ extension ContainerService {
     let oom = running.cgroup.oomKilled()
     running.cgroup.remove()
     try recordExit(running.id, code: code, oom: oom, error: "")
+    releaseNetwork(running.id)
     if running.autoRemove { try remove(running.id, force: true) }
     Trace.mark("recorded and removed")
     return code

@@ -57,9 +57,7 @@ public final class ContainerService: Sendable {
     host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     for opt in host.securityOpt { try SecurityOptions.validate(opt, host: &host) }
-    if !["default", "none", "bridge", "host"].contains(host.networkMode) {
-      throw BerthError.notFound("network \(host.networkMode) not found")
-    }
+    try validateNetworking(&host, config: &config)
     let mountPoints = try resolveMounts(host, imageVolumes: (config.volumes ?? [:]).keys.sorted())
     let settings = ContainerSettings(
       config: config, host: host, argv: run.argv, mountPoints: mountPoints.isEmpty ? nil : mountPoints)
@@ -171,6 +169,7 @@ public final class ContainerService: Sendable {
       }
     }
     Cgroup(containerID: c.id).remove()
+    releaseNetwork(c.id)
     try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
     if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))

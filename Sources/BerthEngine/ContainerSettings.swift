@@ -40,7 +40,7 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var pidsLimit: Int64 = 0
   /// `--ulimit`.
   public var ulimits: [RuntimeSpec.Rlimit] = []
-  /// `--network`: `none` (and, until networking lands, the default `bridge` behaves as `none`).
+  /// `--network`: `default` (the `bridge` network), `bridge`, `none`, `host`, or a network's name or id.
   public var networkMode = "default"
   /// `--init`: run berth-init as PID 1 (nil: no).
   public var initProcess: Bool?
@@ -58,6 +58,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var tmpfs: [String: String]?
   /// `--volumes-from`.
   public var volumesFrom: [String]?
+  /// Published ports, aliases, DNS and hosts options (`-p`, `-P`, `--network-alias`, `--dns`, …).
+  public var networking: NetworkingOptions?
 
   /// Default settings.
   public init() {}

@@ -25,6 +25,8 @@ public final class Engine: Sendable {
   public let containers: ContainerService
   /// Volumes: create, list, inspect, remove, prune.
   public let volumes: VolumeService
+  /// Networks: create, list, inspect, remove, prune.
+  public let networks: NetworkService
 
   /// Opens the engine on a data root and exec root, making them if needed, and repairs what a
   /// crashed berth left behind.
@@ -41,6 +43,7 @@ public final class Engine: Sendable {
     images = ImageService(paths: paths, store: store, content: content, layers: layers)
     containers = ContainerService(paths: paths, store: store, images: images)
     volumes = VolumeService(paths: paths, store: store)
+    networks = NetworkService(paths: paths, store: store)
     try Recovery(paths: paths, store: store, content: content, layers: layers).run()
     Trace.mark("recovery done")
   }

@@ -130,15 +130,6 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Hard: Int64
     public var Soft: Int64
   }
-
-  /// Network details (no networks until the networking issue: `none`).
-  public struct NetworkSettings: Encodable, Sendable {
-    public var Bridge = ""
-    public var SandboxID = ""
-    public var Ports: [String: String] = [:]
-    public var IPAddress = ""
-    public var Networks: [String: [String: String]] = [:]
-  }
 }
 
 extension ImageService {
@@ -206,6 +197,6 @@ extension ContainerService {
         VolumesFrom: h.volumesFrom),
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
-      Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: .init())
+      Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
   }
 }

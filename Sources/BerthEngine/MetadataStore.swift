@@ -97,6 +97,7 @@ public final class MetadataStore: Sendable {
           CREATE INDEX container_volumes_volume ON container_volumes(volume);
           """)
     }
+    registerNetworkMigration(&m)
     return m
   }
 

@@ -19,7 +19,8 @@ struct Berth: ParsableCommand {
       PauseCommand.self, UnpauseCommand.self, RenameCommand.self, BuildCommand.self, VolumeCommand.self,
       DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
       UpdateCommand.self, ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self,
-      ExitedCommand.self, HealthCommand.self,
+      ExitedCommand.self, HealthCommand.self, NetworkCommand.self, PortCommand.self, DNSCommand.self,
+      NetworksCleanupCommand.self,
     ])
 }
 
@@ -45,7 +46,7 @@ struct ContainerCommand: ParsableCommand {
       ContainerInspectCommand.self, StopCommand.self, KillCommand.self, WaitCommand.self, RestartCommand.self,
       LogsCommand.self, ExecCommand.self, PauseCommand.self, UnpauseCommand.self, RenameCommand.self,
       ContainerPruneCommand.self, AttachCommand.self, DiffCommand.self, CommitCommand.self, ExportCommand.self,
-      CpCommand.self, TopCommand.self, StatsCommand.self, UpdateCommand.self,
+      CpCommand.self, TopCommand.self, StatsCommand.self, UpdateCommand.self, PortCommand.self,
     ])
 }
 

@@ -18,7 +18,7 @@ struct ContainerOptions: ParsableArguments {
     false
   @Flag(name: [.short, .customLong("tty")], help: "Allocate a pseudo-TTY") var tty = false
   @Flag(name: .long, help: "Automatically remove the container when it exits") var rm = false
-  @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network (none, host)")
+  @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network")
   var network = "default"
   @Option(name: [.short, .long], help: "Memory limit") var memory: String?
   @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: -1 for unlimited")
@@ -58,6 +58,7 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("stop-signal"), help: "Signal to stop the container") var stopSignal: String?
   @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
   @OptionGroup var volumes: VolumeOptions
+  @OptionGroup var networking: NetworkingFlags
 
   /// The engine's create options for image and command.
   func createOptions(image: String, command: [String]) throws -> CreateOptions {
@@ -122,6 +123,7 @@ struct ContainerOptions: ParsableArguments {
     o.healthcheck = try healthcheck()
     o.stopSignal = stopSignal
     o.stopTimeout = stopTimeout
+    h.networking = try networking.options()
     o.host = h
     try volumes.apply(to: &o)
     return o

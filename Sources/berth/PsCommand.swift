@@ -40,7 +40,8 @@ struct PsCommand: ParsableCommand {
       var command = c.config.argv.joined(separator: " ")
       if !noTrunc && command.count > 20 { command = String(command.prefix(19)) + "…" }
       table.append([
-        noTrunc ? c.id : c.shortID, c.imageName, "\"\(command)\"", Human.ago(c.created), Self.status(c), "", c.name,
+        noTrunc ? c.id : c.shortID, c.imageName, "\"\(command)\"", Human.ago(c.created), Self.status(c),
+        engine.containers.portsColumn(c), c.name,
       ])
     }
     print(table.render(), terminator: "")

@@ -77,6 +77,8 @@ final class Sandbox: Sendable {
 
   deinit {
     let base = (dataRoot as NSString).deletingLastPathComponent
+    // Bridges and iptables rules are host-wide: remove this sandbox's before its roots.
+    berth(["__networks-cleanup"])
     BerthFixture.shell("rm -rf '\(base)'")
   }
 

@@ -1,0 +1,192 @@
+import BerthNetwork
+import BerthOCI
+import BerthSystem
+import Foundation
+
+/// Containers on networks: what `start` does before and after the clone, what the exit paths
+/// release, and the container's /etc/hosts and /etc/resolv.conf.
+extension ContainerService {
+  /// The networks service on the same roots.
+  var networks: NetworkService { NetworkService(paths: paths, store: store) }
+
+  /// Allocates the container's endpoints and ports and writes its hosts and resolv.conf. On
+  /// failure nothing stays allocated.
+  func prepareNetwork(_ c: ContainerRecord) throws -> NetworkPlan? {
+    do {
+      let plan = try networks.prepare(c, exposed: Array((c.config.config.exposedPorts ?? [:]).keys))
+      try writeNetworkFiles(c, plan: plan)
+      Trace.mark("network prepared")
+      return plan
+    } catch {
+      releaseNetwork(c.id)
+      throw error
+    }
+  }
+
+  /// Frees the container's endpoints, ports and rules (never throws: exit paths call it).
+  func releaseNetwork(_ id: String) {
+    do { try networks.release(id) } catch { Trace.mark("network release failed: \(error)") }
+  }
+
+  /// /etc/hosts (localhost, the container's own address and hostname, links, `--add-host`) and
+  /// /etc/resolv.conf (the network's DNS on user-defined networks; the host's resolvers, or
+  /// `--dns`, elsewhere).
+  func writeNetworkFiles(_ c: ContainerRecord, plan: NetworkPlan?) throws {
+    let opts = c.config.host.networking ?? NetworkingOptions()
+    let dir = paths.container(c.id)
+    let hostname = c.config.config.hostname ?? c.shortID
+    var hosts = """
+      127.0.0.1\tlocalhost
+      ::1\tlocalhost ip6-localhost ip6-loopback
+      fe00::0\tip6-localnet
+      ff00::0\tip6-mcastprefix
+      ff02::1\tip6-allnodes
+      ff02::2\tip6-allrouters
+
+      """
+    for link in opts.links {
+      let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+      guard let target = try? get(parts[0]), let e = try? networks.endpoints(of: target.id).first else { continue }
+      let alias = parts.count > 1 ? parts[1] : parts[0]
+      hosts += "\(e.1.address)\t\(alias) \(target.shortID) \(target.name)\n"
+    }
+    for entry in opts.extraHosts {
+      let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+      if parts.count == 2 { hosts += "\(parts[1])\t\(parts[0])\n" }
+    }
+    if let primary = plan?.attachments.first { hosts += "\(primary.endpoint.address)\t\(hostname)\n" }
+    try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
+
+    var resolv = ResolvConf.forContainer()
+    let userNetwork = plan?.attachments.first.map { !$0.network.isDefaultBridge } ?? false
+    if userNetwork || !opts.dns.isEmpty || !opts.dnsSearch.isEmpty || !opts.dnsOptions.isEmpty {
+      var lines = resolv.split(separator: "\n").map(String.init)
+      if userNetwork, let gw = plan?.attachments.first?.network.gateway {
+        lines.removeAll { $0.hasPrefix("nameserver") }
+        lines.append("nameserver \(gw)")
+      } else if !opts.dns.isEmpty {
+        lines.removeAll { $0.hasPrefix("nameserver") }
+        lines += opts.dns.map { "nameserver \($0)" }
+      }
+      if !opts.dnsSearch.isEmpty {
+        lines.removeAll { $0.hasPrefix("search") || $0.hasPrefix("domain") }
+        lines.append("search " + opts.dnsSearch.joined(separator: " "))
+      }
+      if !opts.dnsOptions.isEmpty {
+        lines.removeAll { $0.hasPrefix("options") }
+        lines.append("options " + opts.dnsOptions.joined(separator: " "))
+      }
+      resolv = lines.joined(separator: "\n") + "\n"
+    }
+    try FileSystem.write(dir + "/resolv.conf", Array(resolv.utf8))
+  }
+
+  /// The PORTS column of `ps`: while running, published ports and the other exposed ones;
+  /// empty otherwise (as Docker, whose stopped containers have no port map).
+  public func portsColumn(_ c: ContainerRecord) -> String {
+    guard c.state == .running || c.state == .paused else { return "" }
+    let exposed = Array((c.config.config.exposedPorts ?? [:]).keys)
+    return PortBinding.render(bindings: (try? networks.ports(of: c.id)) ?? [], exposed: exposed)
+  }
+
+  /// `port CONTAINER [PRIVATE_PORT[/PROTO]]`: the published ports.
+  public func publishedPorts(_ ref: String) throws -> (ContainerRecord, [PortBinding]) {
+    let c = try get(ref)
+    guard c.state == .running else { return (c, []) }
+    return (c, try networks.ports(of: c.id).sorted { ($0.containerPort, $0.proto) < ($1.containerPort, $1.proto) })
+  }
+
+  /// Adds a container to a network (`network connect`): a running one gets its interface now.
+  public func connect(_ ref: String, network: String, aliases: [String]) throws {
+    let c = try get(ref)
+    let n = try networks.get(network)
+    guard n.isBridge else {
+      throw BerthError(.forbidden, "container cannot be disconnected from host network or connected to host network")
+    }
+    var settings = c.config
+    var opts = settings.host.networking ?? NetworkingOptions()
+    let primary = settings.host.networkMode == "default" ? "bridge" : settings.host.networkMode
+    if primary == n.name || primary == n.id || opts.connected[n.id] != nil {
+      throw BerthError(.forbidden, "endpoint with name \(c.name) already exists in network \(n.name)")
+    }
+    if ["none", "host"].contains(primary) {
+      throw BerthError(
+        .forbidden,
+        "container sharing network namespace with another container or host cannot be connected to any other network")
+    }
+    opts.connected[n.id] = aliases
+    settings.host.networking = opts
+    try save(c.id, settings)
+    if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
+      do {
+        try networks.attach(c, to: n, aliases: aliases)
+      } catch {
+        try save(c.id, c.config)
+        throw error
+      }
+    }
+  }
+
+  /// Removes a container from a network (`network disconnect`): a running one loses its interface now.
+  public func disconnect(_ ref: String, network: String) throws {
+    let c = try get(ref)
+    let n = try networks.get(network)
+    var settings = c.config
+    var opts = settings.host.networking ?? NetworkingOptions()
+    let primary = settings.host.networkMode == "default" ? "bridge" : settings.host.networkMode
+    if opts.connected.removeValue(forKey: n.id) == nil {
+      guard primary == n.name || primary == n.id else {
+        throw BerthError(.forbidden, "container \(c.id) is not connected to network \(n.name)")
+      }
+      settings.host.networkMode = "none"
+    }
+    settings.host.networking = opts
+    try save(c.id, settings)
+    if c.state == .running { try networks.detach(c, from: n) }
+  }
+
+  func save(_ id: String, _ settings: ContainerSettings) throws {
+    let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    try store.write { db in
+      try db.execute(sql: "UPDATE containers SET config = ? WHERE id = ?", arguments: [json, id])
+    }
+  }
+}
+
+extension ContainerService {
+  /// Checks `--network` and the options that depend on it at create time, and adds `--expose`d
+  /// ports to the config, as Docker does.
+  func validateNetworking(_ host: inout HostSettings, config: inout ContainerConfig) throws {
+    let mode = host.networkMode
+    let opts = host.networking ?? NetworkingOptions()
+    switch mode {
+    case "default", "bridge", "none", "host": break
+    default:
+      if mode.hasPrefix("container:") {
+        throw BerthError.invalid("--network container: is not supported yet")
+      }
+      _ = try networks.get(mode)
+    }
+    let userDefined = !["default", "bridge", "none", "host"].contains(mode)
+    if !userDefined && !opts.aliases.isEmpty {
+      throw BerthError.invalid("network-scoped alias is supported only for containers in user defined networks")
+    }
+    if !userDefined && opts.ipv4 != nil {
+      throw BerthError.invalid("user specified IP address is supported on user defined networks only")
+    }
+    // Docker ignores published ports with the host's network; with none they are an error.
+    if mode == "none" && (!opts.ports.isEmpty || opts.publishAll) {
+      throw BerthError.invalid("conflicting options: port publishing and the container type network mode")
+    }
+    if !opts.expose.isEmpty {
+      var exposed = config.exposedPorts ?? [:]
+      for spec in opts.expose {
+        for key in try PortBinding.exposedKeys(spec) { exposed[key] = EmptyObject() }
+      }
+      config.exposedPorts = exposed
+    }
+    for b in opts.ports where config.exposedPorts?[b.portKey] == nil {
+      config.exposedPorts = (config.exposedPorts ?? [:]).merging([b.portKey: EmptyObject()]) { a, _ in a }
+    }
+  }
+}

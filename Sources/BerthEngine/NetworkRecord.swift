@@ -1,0 +1,112 @@
+import BerthNetwork
+import BerthOCI
+import Foundation
+import GRDB
+
+/// A network as stored.
+public struct NetworkRecord: Sendable, Equatable {
+  /// 64 hex characters.
+  public var id: String
+  /// Its name (`bridge`, `host`, `none` are Docker's predefined ones).
+  public var name: String
+  /// `bridge`, `host` or `null`.
+  public var driver: String
+  /// The bridge device (empty for host and none).
+  public var bridge: String
+  /// The IPv4 subnet and gateway (bridge networks).
+  public var subnet: IPv4Subnet?
+  public var gateway: IPv4Address?
+  /// `--internal`: no route out.
+  public var `internal`: Bool
+  /// `--label`.
+  public var labels: [String: String]
+  /// RFC 3339.
+  public var created: String
+
+  init(row: Row) {
+    id = row["id"]
+    name = row["name"]
+    driver = row["driver"]
+    bridge = row["bridge"]
+    subnet = try? IPv4Subnet(parsing: row["subnet"] as String)
+    gateway = IPv4Address(row["gateway"] as String)
+    `internal` = row["internal"]
+    let json: String = row["labels"]
+    labels = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    created = row["created"]
+  }
+
+  /// The 12-character short id.
+  public var shortID: String { String(id.prefix(12)) }
+  /// Whether it is the default `bridge` network (no embedded DNS there, as Docker).
+  public var isDefaultBridge: Bool { name == "bridge" }
+  /// Whether containers get an interface on it.
+  public var isBridge: Bool { driver == "bridge" }
+}
+
+/// A container's address on a network while it runs.
+public struct EndpointRecord: Sendable, Equatable {
+  public var containerID: String
+  public var networkID: String
+  /// The interface in the container (`eth0`, `eth1`, …) and its host-side veth.
+  public var interface: String
+  public var hostVeth: String
+  public var address: IPv4Address
+  public var mac: String
+  /// The names it answers to in the network's DNS (name, short id, aliases).
+  public var names: [String]
+
+  init(row: Row) {
+    containerID = row["container_id"]
+    networkID = row["network_id"]
+    interface = row["interface"]
+    hostVeth = row["host_veth"]
+    address = IPv4Address(row["ip"] as String) ?? IPv4Address(0)
+    mac = row["mac"]
+    names = (row["names"] as String).split(separator: " ").map(String.init)
+  }
+}
+
+extension MetadataStore {
+  /// Networks, endpoints of running containers and their published ports (`networks-v1`).
+  static func registerNetworkMigration(_ m: inout DatabaseMigrator) {
+    m.registerMigration("networks-v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE networks (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL UNIQUE,
+            driver TEXT NOT NULL,
+            bridge TEXT NOT NULL,
+            subnet TEXT NOT NULL DEFAULT '',
+            gateway TEXT NOT NULL DEFAULT '',
+            internal INTEGER NOT NULL DEFAULT 0,
+            labels TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL
+          );
+          CREATE TABLE endpoints (
+            container_id TEXT NOT NULL,
+            network_id TEXT NOT NULL,
+            interface TEXT NOT NULL,
+            host_veth TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            mac TEXT NOT NULL,
+            names TEXT NOT NULL DEFAULT '',
+            owner_pid INTEGER NOT NULL,
+            owner_start INTEGER NOT NULL,
+            PRIMARY KEY (container_id, network_id),
+            UNIQUE (network_id, ip)
+          );
+          CREATE TABLE port_bindings (
+            container_id TEXT NOT NULL,
+            host_ip TEXT NOT NULL,
+            host_port INTEGER NOT NULL,
+            proto TEXT NOT NULL,
+            container_port INTEGER NOT NULL,
+            UNIQUE (host_port, proto)
+          );
+          CREATE INDEX port_bindings_container ON port_bindings(container_id);
+          """)
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import BerthNetwork
+import BerthOCI
+import BerthSystem
+import CBerth
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded DNS of user-defined networks: one `berth __dns NETWORK` process per network
+/// with running containers (started with the first, stopped with the last), answering the
+/// names in `execRoot/networks/<id>/hosts`, which is rewritten whenever a container joins or
+/// leaves.
+extension NetworkService {
+  func dnsHostsFile(_ id: String) -> String { networkRunDirectory(id) + "/hosts" }
+  func dnsPidFile(_ id: String) -> String { networkRunDirectory(id) + "/dns.pid" }
+
+  /// Rewrites the network's names and starts or stops its responder to match.
+  func refreshDNS(_ network: NetworkRecord) throws {
+    let endpoints = try endpoints(onNetwork: network.id)
+    if endpoints.isEmpty {
+      stopDNS(network.id)
+      return
+    }
+    try FileSystem.makeDirectory(networkRunDirectory(network.id), mode: 0o711)
+    let text = endpoints.map { "\($0.address) \($0.names.joined(separator: " "))\n" }.joined()
+    try FileSystem.writeAtomically(dnsHostsFile(network.id), Array(text.utf8))
+    try ensureDNS(network)
+  }
+
+  func dnsProcess(_ id: String) -> (Int32, UInt64)? {
+    guard let bytes = try? FileSystem.read(dnsPidFile(id)) else { return nil }
+    let f = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+    guard f.count == 2, let pid = Int32(f[0]), let start = UInt64(f[1]) else { return nil }
+    return Processes.isAlive(pid: pid, startTime: start) ? (pid, start) : nil
+  }
+
+  /// Starts the network's responder unless it runs; returns once it listens.
+  func ensureDNS(_ network: NetworkRecord) throws {
+    if dnsProcess(network.id) != nil { return }
+    let berth = ContainerService.berthExecutable
+    var report: [Int32] = [-1, -1]
+    try syscall("pipe2", "dns report") { berth_pipe(&report) == 0 ? 0 : -1 }
+    let argv = [berth, "--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__dns", network.id]
+    let pid = CStrings.withArray(argv) { berth_spawn_detached(berth, $0, report[1]) }
+    close(report[1])
+    defer { close(report[0]) }
+    if pid < 0 { throw SystemError("posix_spawn", berth, errno: -pid) }
+    var buffer = [UInt8](repeating: 0, count: 512)
+    var text = ""
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(report[0], $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      text += String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+    // Another start may have won the race for the address: that responder serves.
+    if text != "ok" && dnsProcess(network.id) == nil {
+      throw BerthError.internal("the DNS responder of network \(network.name) failed: \(text)")
+    }
+  }
+
+  /// Stops the network's responder and removes its files.
+  func stopDNS(_ id: String) {
+    if let (pid, _) = dnsProcess(id) {
+      kill(pid, SIGTERM)
+      _ = berth_wait_exit(pid, 2000)
+    }
+    unlink(dnsPidFile(id))
+    unlink(dnsHostsFile(id))
+  }
+
+  /// In `berth __dns NETWORK`: binds the gateway's port 53, records its pid, reports on
+  /// reportFd, and serves until its hosts file goes away.
+  public func serveDNS(_ ref: String, reportFd: Int32) throws {
+    do {
+      let network = try get(ref)
+      guard let gateway = network.gateway else { throw BerthError.invalid("network \(network.name) has no gateway") }
+      let responder = DNSResponder(
+        listen: gateway, hostsFile: dnsHostsFile(network.id), upstreams: Self.hostResolvers())
+      let fd = try responder.bind()
+      let me = getpid()
+      try FileSystem.writeAtomically(dnsPidFile(network.id), Array("\(me) \(Processes.startTime(of: me) ?? 0)".utf8))
+      MonitorReport.send("ok", to: reportFd)
+      let hosts = dnsHostsFile(network.id)
+      try responder.serve(fd) { !FileSystem.exists(hosts) }
+    } catch {
+      MonitorReport.send("\(error)", to: reportFd)
+      throw error
+    }
+  }
+
+  /// The host's IPv4 resolvers (loopback ones included: the responder runs on the host).
+  static func hostResolvers(_ path: String = "/etc/resolv.conf") -> [IPv4Address] {
+    let text = (try? FileSystem.read(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    let servers = text.split(separator: "\n").compactMap { line -> IPv4Address? in
+      let w = line.split(separator: " ", omittingEmptySubsequences: true)
+      return w.count > 1 && w[0] == "nameserver" ? IPv4Address(w[1]) : nil
+    }
+    return servers.isEmpty ? [IPv4Address("8.8.8.8")].compactMap { $0 } : servers
+  }
+}

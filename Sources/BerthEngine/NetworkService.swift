@@ -1,0 +1,233 @@
+import BerthNetwork
+import BerthOCI
+import BerthSystem
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Networks: Docker's predefined `bridge`, `host` and `none`, and user-defined bridge networks.
+/// Devices and firewall rules are made when a network is created (the default bridge: when
+/// first used) and remade when found missing (after a reboot); containers' endpoints live in
+/// `NetworkService+Endpoints.swift`.
+public final class NetworkService: Sendable {
+  let paths: Paths
+  let store: MetadataStore
+
+  init(paths: Paths, store: MetadataStore) {
+    self.paths = paths
+    self.store = store
+  }
+
+  /// The default bridge's device: `berth0` for the default data root, `berth` + a hash of the
+  /// data root otherwise (so test sandboxes and other roots never share a device). Never docker0.
+  var defaultBridgeName: String {
+    if paths.dataRoot == "/var/lib/berth" { return "berth0" }
+    var hash: UInt32 = 2_166_136_261
+    for b in paths.dataRoot.utf8 { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+    return "berth" + String(hash, radix: 16)
+  }
+
+  /// Runs body holding the host-wide network lock (subnets and devices are host-wide, shared
+  /// by every data root).
+  func withHostLock<T>(_ body: () throws -> T) throws -> T {
+    let fd = open("/run/berth-networks.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if fd >= 0 { while flock(fd, LOCK_EX) < 0 && errno == EINTR {} }
+    defer { if fd >= 0 { close(fd) } }
+    return try body()
+  }
+
+  static func newID() -> String {
+    (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+  }
+
+  /// Inserts Docker's predefined networks if missing: `bridge` (a free subnet, Docker's
+  /// 172.17.0.0/16 when the host has no route there), `host` and `none`.
+  func ensureDefaults() throws {
+    let have = try store.read { db in
+      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM networks WHERE name = 'bridge'")
+    }
+    if have == 1 { return }
+    try withHostLock {
+      let subnet = try chooseSubnet()
+      try store.write { db in
+        let now = Timestamp.now()
+        for (name, driver, bridge) in [
+          ("bridge", "bridge", defaultBridgeName), ("host", "host", ""), ("none", "null", ""),
+        ] {
+          try db.execute(
+            sql: """
+              INSERT OR IGNORE INTO networks (id, name, driver, bridge, subnet, gateway, created)
+              VALUES (?, ?, ?, ?, ?, ?, ?)
+              """,
+            arguments: [
+              Self.newID(), name, driver, bridge, driver == "bridge" ? subnet.description : "",
+              driver == "bridge" ? subnet.firstHost.description : "", now,
+            ])
+        }
+      }
+      // The device now, under the lock: its route is what keeps other roots off its subnet.
+      try makeDevice(try get("bridge"))
+    }
+  }
+
+  /// A subnet that collides with no host route and no network of this data root.
+  func chooseSubnet() throws -> IPv4Subnet {
+    let ours = try list().compactMap(\.subnet)
+    guard let subnet = IPAM.chooseSubnet(taken: IPAM.hostRoutes() + ours) else {
+      throw BerthError(
+        .unavailable,
+        "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network")
+    }
+    return subnet
+  }
+
+  /// Every network, by name.
+  public func list() throws -> [NetworkRecord] {
+    try store.read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM networks ORDER BY name").map(NetworkRecord.init(row:))
+    }
+  }
+
+  /// Every network, with the predefined ones made first.
+  public func listAll() throws -> [NetworkRecord] {
+    try ensureDefaults()
+    return try list()
+  }
+
+  /// Finds a network by name, full id or unique id prefix.
+  public func get(_ ref: String) throws -> NetworkRecord {
+    if ["bridge", "host", "none"].contains(ref) { try ensureDefaults() }
+    let row = try store.read { db -> Row? in
+      if let r = try Row.fetchOne(db, sql: "SELECT * FROM networks WHERE id = ? OR name = ?", arguments: [ref, ref]) {
+        return r
+      }
+      guard !ref.isEmpty, ref.allSatisfy(\.isHexDigit) else { return nil }
+      let rows = try Row.fetchAll(db, sql: "SELECT * FROM networks WHERE id LIKE ?", arguments: [ref + "%"])
+      return rows.count == 1 ? rows[0] : nil
+    }
+    guard let row else { throw BerthError.notFound("network \(ref) not found") }
+    return NetworkRecord(row: row)
+  }
+
+  /// `network create`: a bridge network with its device and rules.
+  public func create(
+    name: String, driver: String = "bridge", subnet: String? = nil, gateway: String? = nil, isInternal: Bool = false,
+    labels: [String: String] = [:]
+  ) throws -> NetworkRecord {
+    guard driver == "bridge" else { throw BerthError.notFound("plugin \"\(driver)\" not found") }
+    try ensureDefaults()
+    if (try? get(name))?.name == name { throw BerthError.conflict("network with name \(name) already exists") }
+    let id = Self.newID()
+    try withHostLock {
+      let net: IPv4Subnet
+      if let subnet {
+        net = try IPv4Subnet(parsing: subnet)
+        if try list().contains(where: { $0.subnet?.overlaps(net) == true }) {
+          throw BerthError.conflict("Pool overlaps with other one on this address space")
+        }
+      } else {
+        net = try chooseSubnet()
+      }
+      var gw = net.firstHost
+      if let gateway {
+        guard let g = IPv4Address(gateway), net.contains(g) else {
+          throw BerthError.invalid("no matching subnet for gateway \(gateway)")
+        }
+        gw = g
+      }
+      let labelJSON = String(decoding: try JSONEncoder().encode(labels), as: UTF8.self)
+      try store.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, labels, created)
+            VALUES (?, ?, 'bridge', ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            "\(id)", name, "br-" + id.prefix(12), net.description, gw.description, isInternal, labelJSON,
+            Timestamp.now(),
+          ])
+      }
+      do {
+        try makeDevice(try get(id))
+      } catch {
+        if let n = try? get(id) { tearDownDevice(n) }
+        try? store.write { db in try db.execute(sql: "DELETE FROM networks WHERE id = ?", arguments: [id]) }
+        throw error
+      }
+    }
+    return try get(id)
+  }
+
+  /// Makes the network's bridge, address and rules if the bridge is missing; returns its index.
+  @discardableResult
+  func setUpDevice(_ network: NetworkRecord) throws -> Int32 {
+    if let index = Netlink.index(of: network.bridge) { return index }
+    return try withHostLock { try makeDevice(network) }
+  }
+
+  /// Makes the bridge, its address and rules where missing; the caller holds the host lock.
+  @discardableResult
+  func makeDevice(_ network: NetworkRecord) throws -> Int32 {
+    guard let subnet = network.subnet, let gateway = network.gateway else {
+      throw BerthError.internal("network \(network.name) has no subnet")
+    }
+    let link = try Netlink()
+    if Netlink.index(of: network.bridge) == nil {
+      do { try link.createBridge(network.bridge) } catch let e as SystemError where e.errno == EEXIST {}
+    }
+    guard let index = Netlink.index(of: network.bridge) else {
+      throw BerthError.internal("bridge \(network.bridge) vanished")
+    }
+    try link.addAddress(gateway, prefix: subnet.prefix, index: index, name: network.bridge)
+    try link.setUp(index: index, name: network.bridge)
+    try Firewall.setUpNetwork(bridge: network.bridge, subnet: subnet, isInternal: network.internal)
+    return index
+  }
+
+  /// `network rm`: refuses while containers run on it; removes rules, the device and the row.
+  public func remove(_ ref: String) throws {
+    let network = try get(ref)
+    if ["bridge", "host", "none"].contains(network.name) {
+      throw BerthError(.forbidden, "\(network.name) is a pre-defined network and cannot be removed")
+    }
+    let active = try store.read { db in
+      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM endpoints WHERE network_id = ?", arguments: [network.id]) ?? 0
+    }
+    if active > 0 {
+      throw BerthError.conflict(
+        "error while removing network: network \(network.name) id \(network.id) has active endpoints")
+    }
+    tearDownDevice(network)
+    try store.write { db in try db.execute(sql: "DELETE FROM networks WHERE id = ?", arguments: [network.id]) }
+    try? FileSystem.removeTree(networkRunDirectory(network.id))
+  }
+
+  /// Removes a network's rules and bridge (for `network rm` and for tests' sandboxes).
+  func tearDownDevice(_ network: NetworkRecord) {
+    guard network.isBridge, let subnet = network.subnet else { return }
+    stopDNS(network.id)
+    Firewall.tearDownNetwork(bridge: network.bridge, subnet: subnet, isInternal: network.internal)
+    try? Netlink().deleteLink(network.bridge)
+  }
+
+  /// `network prune`: removes user-defined networks without running containers; returns their names.
+  public func prune() throws -> [String] {
+    var removed: [String] = []
+    for n in try list() where !["bridge", "host", "none"].contains(n.name) {
+      if (try? remove(n.id)) != nil { removed.append(n.name) }
+    }
+    return removed
+  }
+
+  /// Removes every device and rule of this data root's networks (the default bridge included);
+  /// the rows stay, and devices are remade on next use. For test sandboxes and uninstalls.
+  public func tearDownAll() throws {
+    for n in try list() { tearDownDevice(n) }
+  }
+
+  /// `execRoot/networks/<id>`: the DNS responder's hosts file and pid file.
+  func networkRunDirectory(_ id: String) -> String { paths.execRoot + "/networks/" + id }
+}

@@ -1,0 +1,153 @@
+import BerthSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded DNS of a user-defined network (the aardvark-dns model): a UDP responder on the
+/// network's gateway address, port 53. It answers the names in a hosts file the engine rewrites
+/// whenever a container joins or leaves (`IP name alias… `; reread when it changes) and forwards
+/// every other question to the host's resolvers.
+public final class DNSResponder {
+  let listen: IPv4Address
+  let hostsFile: String
+  let upstreams: [IPv4Address]
+  var names: [String: [IPv4Address]] = [:]
+  var reverse: [IPv4Address: String] = [:]
+  var loadedStamp = timespec()
+  var pending: [UInt16: (id: UInt16, client: sockaddr_in, time: Int)] = [:]
+  var nextID: UInt16 = UInt16.random(in: 0...UInt16.max)
+
+  /// A responder for listen:53 serving hostsFile, forwarding to upstreams.
+  public init(listen: IPv4Address, hostsFile: String, upstreams: [IPv4Address]) {
+    self.listen = listen
+    self.hostsFile = hostsFile
+    self.upstreams = upstreams
+  }
+
+  static func address(_ a: IPv4Address, port: UInt16) -> sockaddr_in {
+    var s = sockaddr_in()
+    s.sin_family = sa_family_t(AF_INET)
+    s.sin_port = port.bigEndian
+    s.sin_addr.s_addr = a.value.bigEndian
+    return s
+  }
+
+  /// Binds the listening socket (call before reporting readiness); returns it.
+  public func bind() throws -> Int32 {
+    let fd = try syscall("socket", "udp") {
+      socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    var addr = Self.address(listen, port: 53)
+    try syscall("bind", "\(listen):53") {
+      withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+    }
+    return fd
+  }
+
+  /// Serves on the bound socket until `shouldStop` says so (checked every second).
+  public func serve(_ fd: Int32, shouldStop: () -> Bool) throws {
+    let upstream = try syscall("socket", "udp") {
+      socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+    var fds = [
+      pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: upstream, events: Int16(POLLIN), revents: 0),
+    ]
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while !shouldStop() {
+      let n = poll(&fds, 2, 1000)
+      if n <= 0 { continue }
+      if fds[0].revents & Int16(POLLIN) != 0, let (bytes, client) = receive(fd, &buffer) {
+        handle(bytes, from: client, socket: fd, upstream: upstream)
+      }
+      if fds[1].revents & Int16(POLLIN) != 0, var (bytes, _) = receive(upstream, &buffer), bytes.count >= 2 {
+        let key = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+        if let p = pending.removeValue(forKey: key) {
+          bytes[0] = UInt8(p.id >> 8)
+          bytes[1] = UInt8(p.id & 0xff)
+          send(bytes, to: p.client, on: fd)
+        }
+      }
+      let now = Int(time(nil))
+      pending = pending.filter { now - $0.value.time < 10 }
+    }
+  }
+
+  func receive(_ fd: Int32, _ buffer: inout [UInt8]) -> ([UInt8], sockaddr_in)? {
+    var from = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let n = buffer.withUnsafeMutableBytes { buf in
+      withUnsafeMutablePointer(to: &from) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          recvfrom(fd, buf.baseAddress, buf.count, 0, $0, &length)
+        }
+      }
+    }
+    return n > 0 ? (Array(buffer[0..<n]), from) : nil
+  }
+
+  func send(_ bytes: [UInt8], to address: sockaddr_in, on fd: Int32) {
+    var to = address
+    _ = bytes.withUnsafeBytes { buf in
+      withUnsafePointer(to: &to) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          sendto(fd, buf.baseAddress, buf.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+    }
+  }
+
+  func handle(_ bytes: [UInt8], from client: sockaddr_in, socket fd: Int32, upstream: Int32) {
+    guard let query = DNSMessage(query: bytes) else { return }
+    reloadIfChanged()
+    if let found = names[query.name] {
+      let answer = query.type == DNSMessage.typeA ? query.response(addresses: found) : query.response()
+      send(answer, to: client, on: fd)
+      return
+    }
+    if query.type == DNSMessage.typePTR, let address = DNSMessage.reverseAddress(query.name),
+      let name = reverse[address]
+    {
+      send(query.response(pointer: name), to: client, on: fd)
+      return
+    }
+    guard let server = upstreams.first else {
+      send(query.response(rcode: 2), to: client, on: fd)
+      return
+    }
+    nextID &+= 1
+    pending[nextID] = (query.id, client, Int(time(nil)))
+    var forwarded = bytes
+    forwarded[0] = UInt8(nextID >> 8)
+    forwarded[1] = UInt8(nextID & 0xff)
+    send(forwarded, to: Self.address(server, port: 53), on: upstream)
+  }
+
+  func reloadIfChanged() {
+    var st = stat()
+    guard stat(hostsFile, &st) == 0 else { return }
+    if st.st_mtim.tv_sec == loadedStamp.tv_sec && st.st_mtim.tv_nsec == loadedStamp.tv_nsec { return }
+    loadedStamp = st.st_mtim
+    let text = (try? FileSystem.read(hostsFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    (names, reverse) = Self.parseHosts(text)
+  }
+
+  /// Parses the hosts file: name → addresses, and address → first name.
+  public static func parseHosts(_ text: String) -> ([String: [IPv4Address]], [IPv4Address: String]) {
+    var names: [String: [IPv4Address]] = [:]
+    var reverse: [IPv4Address: String] = [:]
+    for line in text.split(separator: "\n") {
+      let words = line.split(separator: " ")
+      guard let first = words.first, let address = IPv4Address(first), words.count > 1 else { continue }
+      for name in words.dropFirst() { names[name.lowercased(), default: []].append(address) }
+      reverse[address] = reverse[address] ?? String(words[1])
+    }
+    return (names, reverse)
+  }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import BerthEngine
+import BerthOCI
+import BerthTemplate
+
+/// `berth network …`.
+struct NetworkCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "network", abstract: "Manage networks",
+    subcommands: [
+      NetworkCreateCommand.self, NetworkListCommand.self, NetworkInspectCommand.self, NetworkRmCommand.self,
+      NetworkPruneCommand.self, NetworkConnectCommand.self, NetworkDisconnectCommand.self,
+    ])
+}
+
+/// `berth network create`.
+struct NetworkCreateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a network")
+  @Option(name: [.short, .long], help: "Driver to manage the Network (bridge)") var driver = "bridge"
+  @Option(name: .long, help: "Subnet in CIDR format that represents a network segment") var subnet: String?
+  @Option(name: .long, help: "IPv4 Gateway for the master subnet") var gateway: String?
+  @Flag(name: .long, help: "Restrict external access to the network") var `internal` = false
+  @Option(name: .long, help: "Set metadata on a network") var label: [String] = []
+  @Argument(help: "The network's name") var name: String
+
+  func run() throws {
+    var labels: [String: String] = [:]
+    for l in label {
+      let kv = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+      labels[kv[0]] = kv.count > 1 ? kv[1] : ""
+    }
+    let n = try CLI.engine().networks.create(
+      name: name, driver: driver, subnet: subnet, gateway: gateway, isInternal: `internal`, labels: labels)
+    print(n.id)
+  }
+}
+
+/// `berth network ls`.
+struct NetworkListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks", aliases: ["list"])
+  @Flag(name: [.short, .long], help: "Only display network IDs") var quiet = false
+  @Flag(name: .customLong("no-trunc"), help: "Do not truncate the output") var noTrunc = false
+
+  func run() throws {
+    let networks = try CLI.engine().networks.listAll()
+    if quiet {
+      for n in networks { print(noTrunc ? n.id : n.shortID) }
+      return
+    }
+    var table = Table(header: ["NETWORK ID", "NAME", "DRIVER", "SCOPE"])
+    for n in networks { table.append([noTrunc ? n.id : n.shortID, n.name, n.driver, "local"]) }
+    print(table.render(), terminator: "")
+  }
+}
+
+/// `berth network inspect`.
+struct NetworkInspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect", abstract: "Display detailed information on one or more networks")
+  @Option(name: [.short, .long], help: "Format output using a custom template") var format: String?
+  @Argument(help: "Networks") var names: [String]
+
+  func run() throws {
+    let engine = try CLI.engine()
+    var values: [JSONValue] = []
+    var missing: [String] = []
+    for name in names {
+      do {
+        values.append(try JSONValue(encoding: engine.networks.inspect(name)))
+      } catch let error as BerthError where error.kind == .notFound {
+        missing.append(error.message)
+      }
+    }
+    if let format {
+      print(try Format.render(format, values), terminator: "")
+    } else {
+      print(Format.indented(.array(values)))
+    }
+    if !missing.isEmpty {
+      for m in missing { printError("Error: \(m)\n") }
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// `berth network rm`.
+struct NetworkRmCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rm", abstract: "Remove one or more networks", aliases: ["remove"])
+  @Argument(help: "Networks") var names: [String]
+
+  func run() throws {
+    let engine = try CLI.engine()
+    try forEachReportingErrors(names) { name in
+      try engine.networks.remove(name)
+      print(name)
+    }
+  }
+}
+
+/// `berth network prune`.
+struct NetworkPruneCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove all unused networks")
+  @Flag(name: [.short, .long], help: "Do not prompt for confirmation") var force = false
+
+  func run() throws {
+    let removed = try CLI.engine().networks.prune()
+    if !removed.isEmpty { print("Deleted Networks:\n" + removed.map { $0 + "\n" }.joined(), terminator: "") }
+  }
+}
+
+/// `berth network connect` (takes effect at the container's next start).
+struct NetworkConnectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "connect", abstract: "Connect a container to a network")
+  @Option(name: .long, help: "Add network-scoped alias for the container") var alias: [String] = []
+  @Argument(help: "The network") var network: String
+  @Argument(help: "The container") var container: String
+
+  func run() throws {
+    try CLI.engine().containers.connect(container, network: network, aliases: alias)
+  }
+}
+
+/// `berth network disconnect` (takes effect at the container's next start).
+struct NetworkDisconnectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "disconnect", abstract: "Disconnect a container from a network")
+  @Flag(name: [.short, .long], help: "Force the container to disconnect from a network") var force = false
+  @Argument(help: "The network") var network: String
+  @Argument(help: "The container") var container: String
+
+  func run() throws {
+    try CLI.engine().containers.disconnect(container, network: network)
+  }
+}
