@@ -13,11 +13,20 @@ swift build -c release --product berth-monitor >/dev/null
 berth=$PWD/.build/release/berth
 work=$(mktemp -d /tmp/berth-netbench.XXXXXX)
 export BERTH_DATA_ROOT=$work/berth-data BERTH_EXEC_ROOT=$work/berth-exec
+had_docker_chains=$(iptables -w -S DOCKER >/dev/null 2>&1 && echo yes || echo no)
 cleanup() {
   $berth __networks-cleanup 2>/dev/null || true
   [ -f "$work/dockerd.pid" ] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && sleep 2
   umount "$work/docker-data/overlay2" 2>/dev/null || true
   rm -rf "$work"
+  # dockerd leaves its chains behind; remove them when this run made them.
+  if [ "$had_docker_chains" = no ]; then
+    for table in filter nat; do
+      iptables -w -t $table -S | grep -E '^-A .*(DOCKER|docker0)' | sed 's/^-A/-D/' |
+        while read -r rule; do eval "iptables -w -t $table $rule" || true; done
+      for chain in $(iptables -w -t $table -S | awk '/^-N DOCKER/ {print $2}'); do iptables -w -t $table -X "$chain"; done
+    done
+  fi
 }
 trap cleanup EXIT
 rootfs=$(scripts/busybox-rootfs.sh "$work/rootfs")
