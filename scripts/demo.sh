@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job end to end on a fresh machine, the tutorial's workflow on a busybox base: build
 # berth, make a busybox image from Debian's busybox-static, import it, build an app image from a
-# Dockerfile (then again, from cache), run it detached, talk to it, look at its logs, stop it.
+# Dockerfile (then again, from cache), run it detached with a published port, fetch its page
+# from localhost, look at its logs, stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -35,9 +36,10 @@ $berth build -t friendlyhello "$app"          # every step from cache
 $berth images
 $berth run --rm friendlyhello cat /app/built.txt
 $berth rm -f demo >/dev/null 2>&1 || true
-$berth run -d --name demo friendlyhello
+$berth run -d --name demo -p 4000:80 friendlyhello
 $berth ps
-$berth exec demo wget -q -O- http://localhost/cgi-bin/index
+curl -s http://localhost:4000/cgi-bin/index     # Hostname: the container's short id
+$berth exec demo cat /app/built.txt
 $berth logs demo
 $berth stop demo
 $berth ps -a
