@@ -68,7 +68,7 @@ let package = Package(
     // Foundation so an idle monitor stays under 2 MB; bfd with --no-warnings silences the
     // static-glibc dlopen notice from the Swift runtime it does not use.
     .executableTarget(
-      name: "berth-monitor",
+      name: "berth-monitor", dependencies: ["CBerth"],
       linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=bfd", "-Xlinker", "--no-warnings"])]),
     // C: the tiny init of `run --init` (signal forwarding, zombie reaping), linked the same way.
     .executableTarget(

@@ -126,17 +126,39 @@ extension ContainerService {
   }
 
   /// Starts a container in the foreground (as `docker run` without -d): signals to this process
-  /// are forwarded, a terminal is relayed, and the exit code is returned when it exits.
+  /// are forwarded, a terminal is relayed, and the exit code is returned when it exits. Without a
+  /// terminal its stdout and stderr are pipes that this process copies to its own and, as
+  /// Docker keeps them, to the container's json-file log.
   public func run(_ ref: String, stdio: StdioMode) throws -> Int32 {
     let running: RunningContainer
+    var startStdio = stdio
+    var out: [Int32] = [-1, -1]
+    var err: [Int32] = [-1, -1]
+    if case .inherit(let withStdin) = stdio {
+      try syscall("pipe2", "stdout") { berth_pipe(&out) == 0 ? 0 : -1 }
+      try syscall("pipe2", "stderr") { berth_pipe(&err) == 0 ? 0 : -1 }
+      startStdio = .files(stdin: withStdin ? 0 : -1, stdout: out[1], stderr: err[1])
+    }
+    defer { for fd in out + err where fd >= 0 { close(fd) } }
     berth_forward_signals_prepare()
     do {
-      running = try start(ref, stdio: stdio)
+      running = try start(ref, stdio: startStdio)
     } catch {
       if let c = try? get(ref), c.config.host.autoRemove { try? remove(c.id, force: true) }
       throw error
     }
     berth_forward_signals(running.process.pid)
+    if out[0] >= 0 {
+      close(out[1])
+      close(err[1])
+      out[1] = -1
+      err[1] = -1
+      let log = (try? get(running.id))?.config.host.logOptions ?? [:]
+      let maxSize = (try? log["max-size"].map { try ByteSize.parse($0, flag: "max-size") }) ?? 0
+      _ = jsonlog_relay(out[0], err[0], 1, 2, logPath(running.id), maxSize, Int32(log["max-file"] ?? "1") ?? 1)
+      out[0] = -1  // closed by the relay
+      err[0] = -1
+    }
     if let master = running.terminalMaster {
       var withStdin = false
       if case .terminal(let s) = stdio { withStdin = s }

@@ -59,29 +59,14 @@ static pid_t start_health_check(char **hook) {
 }
 
 #include "attach.h"
-#include "jsonlog.h"
+#include "CBerthLog.h"
 
-enum { LINE_MAX_BYTES = 16 * 1024 };
-
-/// One of the container's output streams and its unfinished line.
+/// One of the container's output streams.
 struct stream {
   int fd;
   int number;  ///< 1 stdout, 2 stderr (attach framing)
-  const char *name;
-  char pending[LINE_MAX_BYTES];
-  size_t used;
+  struct jsonlog_stream line;
 };
-
-/// Logs every complete line of the bytes read, keeping an unfinished one (up to 16 KiB, as Docker).
-static void consume(struct jsonlog *log, struct stream *s, const char *buf, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    s->pending[s->used++] = buf[i];
-    if (buf[i] == '\n' || s->used == LINE_MAX_BYTES) {
-      jsonlog_write(log, s->name, s->pending, s->used);
-      s->used = 0;
-    }
-  }
-}
 
 static struct attach_server attach = {.listen_fd = -1};
 
@@ -91,12 +76,11 @@ static void pump(struct jsonlog *log, struct stream *s) {
   ssize_t r = read(s->fd, buf, sizeof buf);
   if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (r > 0) {
-    consume(log, s, buf, (size_t)r);
+    jsonlog_consume(log, &s->line, buf, (size_t)r);
     attach_broadcast(&attach, s->number, buf, (size_t)r);
     return;
   }
-  if (s->used > 0) jsonlog_write(log, s->name, s->pending, s->used);
-  s->used = 0;
+  jsonlog_flush(log, &s->line);
   close(s->fd);
   s->fd = -1;
 }
@@ -128,7 +112,7 @@ int main(int argc, char **argv) {
   pid_t pid = (pid_t)atoi(argv[1]);
   struct jsonlog log;
   if (jsonlog_open(&log, argv[2], atoll(argv[3]), atoi(argv[4])) != 0) log.fd = open("/dev/null", O_WRONLY);
-  static struct stream out = {.name = "stdout", .number = 1}, err = {.name = "stderr", .number = 2};
+  static struct stream out = {.number = 1, .line = {.name = "stdout"}}, err = {.number = 2, .line = {.name = "stderr"}};
   out.fd = atoi(argv[5]);
   err.fd = atoi(argv[6]);
   int in_fd = atoi(argv[7]);
@@ -200,13 +184,12 @@ int main(int argc, char **argv) {
       char buf[32768];
       ssize_t r = read(s->fd, buf, sizeof buf);
       if (r > 0) {
-        consume(&log, s, buf, (size_t)r);
+        jsonlog_consume(&log, &s->line, buf, (size_t)r);
         attach_broadcast(&attach, s->number, buf, (size_t)r);
         continue;
       }
       if (r < 0 && errno == EINTR) continue;
-      if (s->used > 0) jsonlog_write(&log, s->name, s->pending, s->used);
-      s->used = 0;
+      jsonlog_flush(&log, &s->line);
       close(s->fd);
       s->fd = -1;
     }

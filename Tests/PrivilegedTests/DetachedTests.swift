@@ -187,3 +187,12 @@ extension DetachedTests {
     box.berth(["rm", "-f", "always", "unless", "stopped", "plain"])
   }
 }
+
+extension DetachedTests {
+  @Test func foregroundRunKeepsItsLogToo() throws {
+    let r = box.berth(["run", "--name", "fg", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3"])
+    #expect(r.code == 3 && r.out == "out\n" && r.err == "err\n")
+    let logs = box.berth(["logs", "fg"])
+    #expect(logs.out == "out\n" && logs.err == "err\n")
+  }
+}

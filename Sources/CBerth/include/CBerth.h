@@ -177,5 +177,6 @@ int berth_attach_connect(const char *path);
 int berth_attach_relay(int sock, const char *path, int tty, int in_fd, int out_fd, int err_fd, int close_stdin);
 
 #include "CBerthFiles.h"
+#include "CBerthLog.h"
 
 #endif

@@ -1,4 +1,6 @@
-#include "jsonlog.h"
+#include "CBerthLog.h"
+
+#include <poll.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -120,4 +122,62 @@ void jsonlog_write(struct jsonlog *log, const char *stream, const char *bytes, s
   }
   log->size += (long long)done;
   if (line != stackbuf) free(line);
+}
+
+void jsonlog_consume(struct jsonlog *log, struct jsonlog_stream *s, const char *bytes, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    s->pending[s->used++] = bytes[i];
+    if (bytes[i] == '\n' || s->used == JSONLOG_LINE_MAX) {
+      jsonlog_write(log, s->name, s->pending, s->used);
+      s->used = 0;
+    }
+  }
+}
+
+void jsonlog_flush(struct jsonlog *log, struct jsonlog_stream *s) {
+  if (s->used > 0) jsonlog_write(log, s->name, s->pending, s->used);
+  s->used = 0;
+}
+
+static void copy_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+int jsonlog_relay(int out_pipe, int err_pipe, int out_fd, int err_fd, const char *path, long long max_size,
+                  int max_files) {
+  struct jsonlog log = {.fd = -1};
+  int result = path ? jsonlog_open(&log, path, max_size, max_files) : 0;
+  static struct jsonlog_stream streams[2];
+  streams[0] = (struct jsonlog_stream){.name = "stdout"};
+  streams[1] = (struct jsonlog_stream){.name = "stderr"};
+  int pipes[2] = {out_pipe, err_pipe}, outs[2] = {out_fd, err_fd};
+  while (pipes[0] >= 0 || pipes[1] >= 0) {
+    struct pollfd fds[2] = {{pipes[0], POLLIN, 0}, {pipes[1], POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; i++) {
+      if (pipes[i] < 0 || !fds[i].revents) continue;
+      char buf[32768];
+      ssize_t r = read(pipes[i], buf, sizeof buf);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        if (log.fd >= 0) jsonlog_flush(&log, &streams[i]);
+        close(pipes[i]);
+        pipes[i] = -1;
+        continue;
+      }
+      copy_all(outs[i], buf, (size_t)r);
+      if (log.fd >= 0) jsonlog_consume(&log, &streams[i], buf, (size_t)r);
+    }
+  }
+  if (log.fd >= 0) close(log.fd);
+  return result;
 }
