@@ -154,7 +154,7 @@ public struct FileCopier: Sendable {
   }
 
   /// The sha256 of a file's contents, hex.
-  static func hashContents(_ path: String) throws -> String {
+  public static func hashContents(_ path: String) throws -> String {
     let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
     defer { close(fd) }
     var hasher = SHA256()

@@ -83,7 +83,7 @@ public final class ContainerService: Sendable {
       )
     }
     do {
-      try prepareDirectories(id: id, hostname: hostname)
+      try prepareDirectories(id: id, hostname: hostname, extraHosts: host.extraHosts ?? [])
     } catch {
       try? remove(id, force: true)
       throw error
@@ -94,11 +94,11 @@ public final class ContainerService: Sendable {
 
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
   /// The files are written anew at every start, so they need no fsync.
-  func prepareDirectories(id: String, hostname: String) throws {
+  func prepareDirectories(id: String, hostname: String, extraHosts: [String] = []) throws {
     let dir = paths.container(id)
     for sub in ["upper", "work", "rootfs"] { try FileSystem.makeDirectory(dir + "/" + sub) }
     try FileSystem.write(dir + "/hostname", Array("\(hostname)\n".utf8))
-    let hosts = """
+    var hosts = """
       127.0.0.1\tlocalhost
       ::1\tlocalhost ip6-localhost ip6-loopback
       fe00::0\tip6-localnet
@@ -107,6 +107,10 @@ public final class ContainerService: Sendable {
       ff02::2\tip6-allrouters
 
       """
+    for entry in extraHosts {
+      let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+      if parts.count == 2 { hosts += "\(parts[1])\t\(parts[0])\n" }
+    }
     try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
     try FileSystem.write(dir + "/resolv.conf", Array(ResolvConf.forContainer().utf8))
   }

@@ -58,6 +58,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var tmpfs: [String: String]?
   /// `--volumes-from`.
   public var volumesFrom: [String]?
+  /// `host:ip` entries added to /etc/hosts (Docker's `HostConfig.ExtraHosts`; `build --add-host`).
+  public var extraHosts: [String]?
 
   /// Default settings.
   public init() {}
