@@ -87,7 +87,8 @@ enum URLFetcher {
     let task = URLSession.shared.downloadTask(with: url) { location, response, error in
       defer { done.signal() }
       if let error {
-        box.result = .failure(BerthError.invalid("error downloading \(url.absoluteString): \(error.localizedDescription)"))
+        box.result = .failure(
+          BerthError.invalid("error downloading \(url.absoluteString): \(error.localizedDescription)"))
         return
       }
       guard let location, let http = response as? HTTPURLResponse else {

@@ -77,8 +77,10 @@ struct BuildFeatureTests {
       usleep(100_000)
     }
     let url = "http://127.0.0.1:\(port)/file.txt"
-    let sum = "sha256:" + BerthFixture.shell("sha256sum \(served)/file.txt | cut -c1-64").out.trimmingCharacters(
-      in: .whitespacesAndNewlines)
+    let sum =
+      "sha256:"
+      + BerthFixture.shell("sha256sum \(served)/file.txt | cut -c1-64").out.trimmingCharacters(
+        in: .whitespacesAndNewlines)
     try write(
       "Dockerfile",
       "FROM busybox\nADD \(url) /dl/\nADD \(url) /renamed\nADD --checksum=\(sum) \(url) /checked\n")
