@@ -20,7 +20,7 @@ work=$(mktemp -d /tmp/berth-bench-build.XXXXXX)
 sock=$work/docker.sock
 cleanup() {
   [ -f "$work/dockerd.pid" ] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && sleep 2
-  umount "$work/docker-data/overlay2" 2>/dev/null || true
+  umount "$work/docker-data/overlay2" "$work/docker-exec/netns/default" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -96,6 +96,7 @@ timed() { # prints elapsed ms of the command; fails the run when it fails
   local s e
   s=$(date +%s%N)
   if ! "$@" >"$work/last.log" 2>&1; then cat "$work/last.log" >&2; return 1; fi
+  cat "$work/last.log" >>"${BENCH_LOG:-/dev/null}"
   e=$(date +%s%N)
   ms "$s" "$e"
 }
@@ -106,7 +107,7 @@ bc_cold=$(timed "$BERTH" build --network host -t friendly "$app")
 dc_cold=$(timed "${docker[@]}" build --network host -t friendly "$app")
 bc_hot=$(for _ in $(seq 1 "$n"); do timed "$BERTH" build --network host -t friendly "$app"; done | median)
 dc_hot=$(for _ in $(seq 1 "$n"); do timed "${docker[@]}" build --network host -t friendly "$app"; done | median)
-grep -c "Using cache" "$work/last.log" >/dev/null
+grep -q "Using cache" "$work/last.log"
 
 bh=$(for _ in $(seq 1 "$n"); do timed "$BERTH" build --no-cache -t heavy "$heavy"; done | median)
 dh=$(for _ in $(seq 1 "$n"); do timed "${docker[@]}" build --no-cache -t heavy "$heavy"; done | median)
