@@ -82,6 +82,7 @@ let package = Package(
     .testTarget(name: "BerthDockerfileTests", dependencies: ["BerthDockerfile"], resources: [.copy("Fixtures")]),
     .testTarget(name: "BerthBuildTests", dependencies: ["BerthBuild"]),
     .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork", "BerthOCI"]),
-    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"]),
+    // BuildCases/ holds the differential tests' build contexts, read from disk.
+    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"], exclude: ["BuildCases"]),
   ]
 )

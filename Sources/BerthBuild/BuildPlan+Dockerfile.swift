@@ -62,25 +62,29 @@ extension BuildPlan {
       case .shell(let line): return .shell(line)
       }
     }
-    func unsupported(_ what: String) -> BerthError {
-      BerthError.invalid("\(file):\(step.startLine): \(what) is not supported yet")
-    }
     switch instruction {
-    case .from: throw unsupported("FROM inside a stage")
+    case .from: throw BerthError.invalid("\(file):\(step.startLine): FROM inside a stage is not supported")
     case .run(let run):
-      guard run.heredocs.isEmpty, run.mounts.isEmpty else { throw unsupported("RUN with heredocs or --mount") }
-      return .run(command(run.command))
+      // Docker's classic builder refuses BuildKit's RUN options; Berth follows it.
+      if !run.mounts.isEmpty { throw BerthError.invalid(Self.requiresBuildKit("mount")) }
+      for (flag, given) in [("network", run.network != nil), ("security", run.security != nil)] where given {
+        throw BerthError.invalid("\(file):\(step.startLine): Unknown flag: \(flag)")
+      }
+      if !run.devices.isEmpty { throw BerthError.invalid("\(file):\(step.startLine): Unknown flag: device") }
+      return .run(try Self.heredocCommand(command(run.command), heredocs: run.heredocs))
     case .cmd(let form): return .cmd(command(form))
     case .entrypoint(let form): return .entrypoint(command(form))
     case .copy(let copy):
-      guard copy.inlineSources.isEmpty else { throw unsupported("COPY from a heredoc") }
-      return .copy(
-        CopyStep(
-          sources: copy.sources, destination: copy.destination, from: copy.from, chown: copy.chown, chmod: copy.chmod))
+      var result = CopyStep(
+        sources: copy.sources, destination: copy.destination, from: copy.from, chown: copy.chown, chmod: copy.chmod)
+      result.inline = copy.inlineSources.map { KeyValue($0.name, $0.content) }
+      return .copy(result)
     case .add(let add):
-      guard add.inlineSources.isEmpty else { throw unsupported("ADD from a heredoc") }
-      return .copy(
-        CopyStep(sources: add.sources, destination: add.destination, chown: add.chown, chmod: add.chmod, isAdd: true))
+      var result = CopyStep(
+        sources: add.sources, destination: add.destination, chown: add.chown, chmod: add.chmod, isAdd: true)
+      result.inline = add.inlineSources.map { KeyValue($0.name, $0.content) }
+      result.checksum = add.checksum
+      return .copy(result)
     case .env(let pairs): return .env(pairs.map { KeyValue($0.key, $0.value) })
     case .label(let pairs): return .label(pairs.map { KeyValue($0.key, $0.value) })
     case .arg(let definitions):

@@ -7,12 +7,20 @@ public enum StepCommand: Sendable, Hashable {
   case exec([String])
   /// `pip install -r requirements.txt`.
   case shell(String)
+  /// `RUN <<EOF` whose body starts with `#!`: the body is written to `/dev/pipes/<name>` (mode
+  /// 0755, outside the image's filesystem) and executed directly, as BuildKit does.
+  case script(name: String, content: String)
 
-  /// The argv: exec form as is, shell form appended to `shell` (`/bin/sh -c` by default).
+  /// The directory a ``script(name:content:)`` is mounted at in the RUN container.
+  public static let scriptDirectory = "/dev/pipes"
+
+  /// The argv: exec form as is, shell form appended to `shell` (`/bin/sh -c` by default), a
+  /// script as its path in ``scriptDirectory``.
   public func argv(shell: [String]) -> [String] {
     switch self {
     case .exec(let args): return args
     case .shell(let line): return shell + [line]
+    case .script(let name, _): return [Self.scriptDirectory + "/" + name]
     }
   }
 }
@@ -59,6 +67,10 @@ public struct CopyStep: Sendable, Hashable {
   public var chmod: String?
   /// ADD (extracts local archives, fetches URLs) rather than COPY.
   public var isAdd: Bool
+  /// Files given inline as heredocs (`COPY <<EOF /etc/motd`): name and content, already expanded.
+  public var inline: [KeyValue] = []
+  /// `ADD --checksum=sha256:…` of a URL source.
+  public var checksum: String?
 
   /// Makes a copy step.
   public init(

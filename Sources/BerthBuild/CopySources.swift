@@ -17,6 +17,9 @@ public struct CopySource: Sendable, Hashable {
   public var isDirectory: Bool
   /// `file:<hex>` or `dir:<hex>`: content, mode and owner of everything copied, never mtimes.
   public var hash: String
+  /// The name the source was given by (a symlink's name, not its target's): a file source keeps
+  /// it at a directory destination, as Docker does.
+  public var name = ""
 }
 
 /// Finds COPY/ADD sources in a root (the build context, or a stage's or image's filesystem) with
@@ -80,7 +83,9 @@ public enum CopySources {
     } else {
       hash = "file:" + Digest.sha256(of: Array(try describe(path, st).utf8)).hex
     }
-    return CopySource(path: path, relative: resolvedRelative, isDirectory: isDirectory, hash: hash)
+    var source = CopySource(path: path, relative: resolvedRelative, isDirectory: isDirectory, hash: hash)
+    source.name = relative.split(separator: "/").last.map(String.init) ?? ""
+    return source
   }
 
   /// Type, mode, owner, size, link target and content hash of one entry (never its mtime).

@@ -57,7 +57,8 @@ public struct FileCopier: Sendable {
         try syscall("stat", source.path) { stat(source.path, &st) }
         let existing = try ScopedPath.resolve(destination, in: root)
         let intoDirectory = wantsDirectory || FileSystem.isDirectory(existing)
-        let path = intoDirectory ? destination + "/" + PathName.base(source.path) : destination
+        let name = source.name.isEmpty ? PathName.base(source.path) : source.name
+        let path = intoDirectory ? destination + "/" + name : destination
         let parent = try makeDirectories(PathName.parent(path), modeOfNew: nil)
         try copyEntry(source.path, st: st, to: parent.path + "/" + PathName.base(path))
       }
@@ -99,11 +100,29 @@ public struct FileCopier: Sendable {
       try syscall("chmod", target) { Glibc.chmod(target, chmod.map { mode_t($0) } ?? (st.st_mode & 0o7777)) }
     }
     var failure: (any Error)?
+    let exceptions = filter?.hasExceptions ?? false
     CopySources.walk(source, "", filter: filter) { rel, st in
       guard failure == nil else { return }
-      do { try copyEntry(source + "/" + rel, st: st, to: target + "/" + rel) } catch { failure = error }
+      do {
+        // A `!` exception can bring back an entry whose excluded parents were not copied: they
+        // are made as Docker's extraction makes them (0755, the copy's owner).
+        if exceptions { try makeParents(of: rel, in: target) }
+        try copyEntry(source + "/" + rel, st: st, to: target + "/" + rel)
+      } catch { failure = error }
     }
     if let failure { throw failure }
+  }
+
+  private func makeParents(of relative: String, in target: String) throws {
+    var current = target
+    for part in relative.split(separator: "/").dropLast() {
+      current += "/" + part
+      var st = stat()
+      guard lstat(current, &st) != 0 else { continue }
+      let dir = current
+      try syscall("mkdir", dir) { mkdir(dir, 0o755) }
+      try syscall("chown", dir) { lchown(dir, uid, gid) }
+    }
   }
 
   /// Copies one entry (not a directory's contents: the walk visits those).
@@ -154,7 +173,7 @@ public struct FileCopier: Sendable {
   }
 
   /// The sha256 of a file's contents, hex.
-  static func hashContents(_ path: String) throws -> String {
+  public static func hashContents(_ path: String) throws -> String {
     let fd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
     defer { close(fd) }
     var hasher = SHA256()

@@ -22,6 +22,8 @@ public struct BuildRequest: Sendable {
   public var labels: [String: String] = [:]
   /// `--network` for RUN: `default` (the default bridge, with NAT, as Docker), `host` or `none`.
   public var network = "default"
+  /// `--add-host host:ip`: lines added to the RUN containers' /etc/hosts.
+  public var addHosts: [String] = []
   /// `SOURCE_DATE_EPOCH`: when set, every `created` time is this instant, so the same
   /// Dockerfile and context give the same image id. File times in layers are always
   /// normalised (to this instant, or to 0).
@@ -40,6 +42,8 @@ public struct BuildRequest: Sendable {
 public enum BuildEvent: Sendable, Equatable {
   /// `Step 3/8 : WORKDIR /app`.
   case step(index: Int, total: Int, text: String)
+  /// `# Executing 2 build triggers`: the base image's ONBUILD triggers run next.
+  case executingTriggers(Int)
   /// ` ---> Using cache`.
   case usingCache
   /// ` ---> Running in 1a2b3c4d5e6f`.

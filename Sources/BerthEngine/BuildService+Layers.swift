@@ -66,7 +66,7 @@ extension BuildService {
       }
       return nil
     }
-    for rel in ["etc/hosts", "etc/hostname", "etc/resolv.conf", "proc", "sys", "dev", ".dockerenv"] {
+    for rel in ["etc/hosts", "etc/hostname", "etc/resolv.conf", "proc", "sys", "dev/pipes", "dev", ".dockerenv"] {
       var st = stat()
       guard lstat(upper + "/" + rel, &st) == 0, inLowers(rel) == nil else { continue }
       let type = st.st_mode & S_IFMT

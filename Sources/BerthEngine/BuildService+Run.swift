@@ -22,14 +22,14 @@ extension BuildService {
     var next = state
     try commit(&next, parent: state, createdBy: createdBy, request: request, events: events) {
       try runContainer(
-        argv, parent: parent, state: state, env: args.allowed(notIn: state.env), request: request,
+        argv, command: command, parent: parent, state: state, env: args.allowed(notIn: state.env), request: request,
         events: events)
     }
     state = next
   }
 
   private func runContainer(
-    _ argv: [String], parent: Digest, state: StageState, env: [String], request: BuildRequest,
+    _ argv: [String], command: StepCommand, parent: Digest, state: StageState, env: [String], request: BuildRequest,
     events: (BuildEvent) -> Void
   ) throws -> Digest? {
     let listed = try images.find(parent.description) != nil
@@ -40,6 +40,18 @@ extension BuildService {
     options.overrides = RunOverrides(
       entrypoint: [""], cmd: argv, env: env, workingDir: state.container.workingDir, user: state.container.user)
     options.host.networkMode = request.network
+    if !request.addHosts.isEmpty {
+      var networking = NetworkingOptions()
+      networking.extraHosts = request.addHosts
+      options.host.networking = networking
+    }
+    let scripts = "\(paths.tmp)/build-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    defer { try? FileSystem.removeTree(scripts) }
+    if case .script(let name, let content) = command {
+      try FileSystem.makeDirectory(scripts)
+      try FileSystem.write(scripts + "/" + name, Array(content.utf8), mode: 0o755)
+      options.host.binds = [scripts + ":" + StepCommand.scriptDirectory + ":ro"]
+    }
     let container = try containers.create(options)
     defer { try? containers.remove(container.id, force: true, volumes: true) }
     events(.runningIn(container.shortID))

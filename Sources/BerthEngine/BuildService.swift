@@ -65,8 +65,10 @@ public final class BuildService: Sendable {
       number += 1
       events(.step(index: number, total: total, text: stage.fromText))
       var state = try baseState(stage.base, stageIndex: index, plan: plan, results: results)
-      if let image = state.image { events(.stepImage(image)) }
       args.beginStage()
+      try runTriggers(
+        &state, args: &args, request: request, plan: plan, stageIndex: index, results: results, events: events)
+      if let image = state.image { events(.stepImage(image)) }
       for instruction in stage.instructions {
         number += 1
         events(.step(index: number, total: total, text: instruction.text))
@@ -111,6 +113,23 @@ public final class BuildService: Sendable {
     container.stdinOnce = nil
     state.container = container
     return state
+  }
+
+  /// The base image's `ONBUILD` triggers, run in order right after FROM as Docker's builder
+  /// does (`# Executing 2 build triggers`, no step lines); the stage's config drops them.
+  func runTriggers(
+    _ state: inout StageState, args: inout BuildArgs, request: BuildRequest, plan: BuildPlan, stageIndex: Int,
+    results: [Int: StageState], events: (BuildEvent) -> Void
+  ) throws {
+    guard let triggers = state.container.onBuild, !triggers.isEmpty else { return }
+    state.container.onBuild = nil
+    events(.executingTriggers(triggers.count))
+    for instruction in try BuildPlan.triggers(triggers) {
+      let step = try instruction.resolve(args.scope(env: state.env))
+      try execute(
+        step, state: &state, args: &args, request: request, plan: plan, stageIndex: stageIndex, results: results,
+        events: events)
+    }
   }
 
   /// Runs one step on state.

@@ -46,7 +46,8 @@ extension ContainerService {
     let image = try images.resolve(c.imageID.description)
     let imageConfig = try images.config(of: image)
     let dir = paths.container(c.id)
-    try prepareDirectories(id: c.id, hostname: c.config.config.hostname ?? c.shortID)
+    try prepareDirectories(
+      id: c.id, hostname: c.config.config.hostname ?? c.shortID)
     unlink(dir + "/exit")
     try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)

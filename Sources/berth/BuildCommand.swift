@@ -21,7 +21,7 @@ struct BuildCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "Suppress the build output and print image ID on success") var quiet = false
   @Option(name: .customLong("iidfile"), help: "Write the image ID to the file") var iidFile: String?
   @Option(name: .long, help: "Set the networking mode for the RUN instructions during build") var network = "default"
-  @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip) (not applied yet)")
+  @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip)")
   var addHosts: [String] = []
   @Flag(name: .customLong("rm"), help: "Remove intermediate containers after a successful build (always)")
   var remove = false
@@ -53,6 +53,7 @@ struct BuildCommand: ParsableCommand {
     request.target = target
     request.noCache = noCache
     request.network = network
+    request.addHosts = addHosts
     request.outputFD = quiet ? -1 : 1
     for label in labels {
       let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -62,6 +63,12 @@ struct BuildCommand: ParsableCommand {
       request.sourceDateEpoch = seconds
     }
     let quiet = self.quiet
+    if !quiet {
+      // The CLI's progress line: the size right-aligned in eight columns (`%8v`).
+      let size = BuildContext.humanSize(prepared.transferSize)
+      let padded = String(repeating: " ", count: max(0, 8 - size.count)) + size
+      Self.write("Sending build context to Docker daemon \(padded)\n")
+    }
     let id = try builder.build(request) { event in
       guard !quiet else { return }
       Self.print(event)
@@ -74,6 +81,7 @@ struct BuildCommand: ParsableCommand {
   static func print(_ event: BuildEvent) {
     switch event {
     case .step(let index, let total, let text): write("Step \(index)/\(total) : \(text)\n")
+    case .executingTriggers(let n): write("# Executing \(n) build trigger\(n == 1 ? "" : "s")\n")
     case .usingCache: write(" ---> Using cache\n")
     case .runningIn(let id): write(" ---> Running in \(id)\n")
     case .removingIntermediate(let id): write("Removing intermediate container \(id)\n")
