@@ -19,7 +19,7 @@ struct Berth: ParsableCommand {
       PauseCommand.self, UnpauseCommand.self, RenameCommand.self, BuildCommand.self, VolumeCommand.self,
       DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
       UpdateCommand.self, ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self,
-      ExitedCommand.self, HealthCommand.self,
+      ExitedCommand.self, HealthCommand.self, DaemonCommand.self,
     ])
 }
 
