@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // C: the clone → setup → exec path and the libc calls Swift cannot make safely.
@@ -57,10 +58,19 @@ let package = Package(
         "BerthOCI", "BerthImage", "BerthRuntime", "BerthSystem", "BerthBuild", "BerthDockerfile",
         "BerthNetwork", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    // Docker Engine API: wire types, routes, streaming, hijacked connections (SwiftNIO, unix socket).
+    .target(
+      name: "BerthAPI",
+      dependencies: [
+        "BerthEngine", "BerthOCI", "BerthRuntime", "BerthSystem", "BerthTemplate", "CBerth",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .executableTarget(
       name: "berth",
       dependencies: [
-        "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate", "BerthNetwork",
+        "BerthAPI", "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate", "BerthNetwork",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),

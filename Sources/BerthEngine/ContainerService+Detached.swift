@@ -38,8 +38,10 @@ extension ContainerService {
   public func attachSocket(_ id: String) -> String { paths.execRoot + "/attach-\(id.prefix(32)).sock" }
 
   /// Starts a container in the background under its own monitor; returns once its command runs
-  /// (`run -d`, `start`). Starting a running container does nothing.
-  public func startDetached(_ ref: String) throws {
+  /// (`run -d`, `start`). Starting a running container does nothing. With `holdForAttach` (the
+  /// Engine API's attach before start) the monitor reads no output until a client attaches or
+  /// 5 s have passed, so the attached client sees all of it.
+  public func startDetached(_ ref: String, holdForAttach: Bool = false) throws {
     let c = try get(ref)
     if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) { return }
     guard FileSystem.exists(Self.monitorExecutable) else {
@@ -50,9 +52,10 @@ extension ContainerService {
     }
     var report: [Int32] = [-1, -1]
     try syscall("pipe2", "report") { berth_pipe(&report) == 0 ? 0 : -1 }
-    let argv = [
-      Self.berthExecutable, "--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__monitor", c.id,
-    ]
+    let argv =
+      [
+        Self.berthExecutable, "--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__monitor", c.id,
+      ] + (holdForAttach ? ["--hold-for-attach"] : [])
     let pid = CStrings.withArray(argv) { berth_spawn_detached(Self.berthExecutable, $0, report[1]) }
     close(report[1])
     defer { close(report[0]) }
@@ -73,7 +76,7 @@ extension ContainerService {
 
   /// In the helper: starts the container with pipes (or a pty) for its stdio, reports on
   /// reportFd (-1: nobody to tell), and becomes its monitor. Returns only by throwing.
-  public func becomeMonitor(_ id: String, reportFd: Int32) throws -> Never {
+  public func becomeMonitor(_ id: String, reportFd: Int32, holdForAttach: Bool = false) throws -> Never {
     do {
       let c = try get(id)
       let monitor = Self.monitorExecutable
@@ -103,7 +106,10 @@ extension ContainerService {
         "--exec-root", paths.execRoot, "__exited", id,
       ]
       MonitorReport.send("ok", to: reportFd)
-      CStrings.withArray(argv) { _ = execv(monitor, $0) }
+      var env = ProcessInfo.processInfo.environment.filter { $0.key != "BERTH_ATTACH_HOLD_MS" }
+      if holdForAttach { env["BERTH_ATTACH_HOLD_MS"] = "5000" }
+      let envp = env.map { "\($0.key)=\($0.value)" }
+      CStrings.withArray(argv) { args in CStrings.withArray(envp) { _ = execve(monitor, args, $0) } }
       let failure = SystemError("execv", monitor)
       Glibc.kill(running.process.pid, SIGKILL)
       _ = running.process.wait()

@@ -33,6 +33,13 @@ int attach_listen(struct attach_server *s, const char *path, int tty, int *input
   return 0;
 }
 
+int attach_has_client(const struct attach_server *s) {
+  for (int i = 0; i < ATTACH_MAX_CLIENTS; i++) {
+    if (s->clients[i] >= 0 && (s->modes[i] == 'A' || s->modes[i] == 'a' || s->modes[i] == 'O')) return 1;
+  }
+  return 0;
+}
+
 static void drop(struct attach_server *s, int i) {
   close(s->clients[i]);
   s->clients[i] = -1;

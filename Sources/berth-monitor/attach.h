@@ -9,6 +9,9 @@
 // header {stream (1 stdout, 2 stderr), 0, 0, 0, size (4 bytes, big endian)} before each chunk.
 // A client that shuts down its writing keeps receiving output. When the container exits the
 // monitor closes every client.
+// With BERTH_ATTACH_HOLD_MS in its environment (set by `berth __monitor --hold-for-attach`, for
+// the Engine API's attach-before-start), the monitor reads no output until the first client has
+// sent its mode byte or that many milliseconds have passed, so that client sees all of it.
 #ifndef BERTH_MONITOR_ATTACH_H
 #define BERTH_MONITOR_ATTACH_H
 
@@ -37,6 +40,9 @@ int attach_pollfds(struct attach_server *s, struct pollfd *fds);
 
 /// Handles the events of the fds attach_pollfds added.
 void attach_handle(struct attach_server *s, const struct pollfd *fds, int n);
+
+/// Whether a client has sent its mode byte and receives output.
+int attach_has_client(const struct attach_server *s);
 
 /// Closes every client and the listening socket.
 void attach_close(struct attach_server *s);

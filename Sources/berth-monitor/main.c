@@ -137,6 +137,19 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &chld, NULL);
   int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 
+  // Attach before start (the Engine API): the output waits in the pipe until the client is here.
+  const char *hold = getenv("BERTH_ATTACH_HOLD_MS");
+  if (hold && attach.listen_fd >= 0) {
+    long long until = now_ms() + atoll(hold);
+    while (!attach_has_client(&attach) && now_ms() < until) {
+      struct pollfd fds[1 + ATTACH_MAX_CLIENTS];
+      int n = attach_pollfds(&attach, fds);
+      if (poll(fds, (nfds_t)n, (int)(until - now_ms() > 0 ? until - now_ms() : 0)) < 0 && errno != EINTR) break;
+      attach_handle(&attach, fds, n);
+    }
+  }
+  unsetenv("BERTH_ATTACH_HOLD_MS");
+
   int status = 0, reaped = 0;
   while (!reaped) {
     struct pollfd fds[3 + 1 + ATTACH_MAX_CLIENTS] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}, {sigfd, POLLIN, 0}};

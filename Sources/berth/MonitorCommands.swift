@@ -10,6 +10,7 @@ import Glibc
 struct MonitorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "__monitor", shouldDisplay: false)
   @Argument var id: String
+  @Flag(name: .customLong("hold-for-attach")) var holdForAttach = false
 
   func run() throws {
     let engine: Engine
@@ -21,7 +22,7 @@ struct MonitorCommand: ParsableCommand {
       _ = message.withUnsafeBytes { write(3, $0.baseAddress, $0.count) }
       throw error
     }
-    try engine.containers.becomeMonitor(id, reportFd: 3)
+    try engine.containers.becomeMonitor(id, reportFd: 3, holdForAttach: holdForAttach)
   }
 }
 

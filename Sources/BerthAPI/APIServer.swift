@@ -1,0 +1,124 @@
+import BerthEngine
+import BerthOCI
+import BerthSystem
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Docker Engine API server (`berth daemon`): HTTP/1.1 over unix sockets with SwiftNIO.
+///
+/// Requests are read whole on the event loop and handled on a thread of their own, because
+/// every engine call blocks (SQLite, spawning, waiting for containers); the event loops only
+/// move bytes.
+///
+/// ```swift
+/// let server = try APIServer(engine: Engine())
+/// try server.listen(unixSocket: "/run/berth/berth.sock", group: "berth")
+/// try server.run()  // until the process ends
+/// ```
+public final class APIServer: Sendable {
+  /// The API version served (the newest the server speaks).
+  public static let apiVersion = "1.44"
+  /// The oldest API version accepted.
+  public static let minimumAPIVersion = "1.24"
+  /// The engine version reported by `/version`.
+  public static let engineVersion = "25.0.0-berth"
+
+  /// The engine every route calls.
+  let engine: Engine
+  let group: MultiThreadedEventLoopGroup
+  /// Attach connections waiting for their container to start.
+  let attachments = Attachments()
+  /// Exits the daemon has seen (for `wait`).
+  let exits = ExitRecords()
+  /// Exec instances created through the API.
+  let execs = ExecRegistry()
+  /// Where large request bodies are spilled.
+  let temporaryDirectory: String
+  private let channels = ChannelList()
+
+  /// Makes a server on engine; nothing listens until `listen`.
+  public init(engine: Engine, threads: Int = 2) throws {
+    self.engine = engine
+    group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    temporaryDirectory = engine.paths.dataRoot + "/tmp/api"
+    try FileSystem.makeDirectory(temporaryDirectory, mode: 0o700)
+  }
+
+  /// Listens on a unix socket: mode 0660, owned by root and `group` when that group exists.
+  /// An address may be given as `unix:///path` or as a path.
+  public func listen(unixSocket address: String, group groupName: String?) throws {
+    let path = address.hasPrefix("unix://") ? String(address.dropFirst(7)) : address
+    guard path.hasPrefix("/") else { throw BerthError.invalid("invalid daemon address: \(address)") }
+    try FileSystem.makeDirectory(PathName.parent(path), mode: 0o755)
+    let bootstrap = ServerBootstrap(group: group)
+      .serverChannelOption(ChannelOptions.backlog, value: 256)
+      .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+      .childChannelInitializer { [self] channel in
+        channel.eventLoop.makeCompletedFuture {
+          let sync = channel.pipeline.syncOperations
+          try sync.addHandler(HTTPResponseEncoder(), name: "http-encoder")
+          try sync.addHandler(
+            ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)), name: "http-decoder")
+          try sync.addHandler(HTTPHandler(server: self), name: "http-handler")
+        }
+      }
+    let channel: any Channel
+    do {
+      channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
+    } catch {
+      throw BerthError(.unavailable, "cannot listen on \(path): \(error)")
+    }
+    chmod(path, 0o660)
+    if let groupName, let entry = getgrnam(groupName) { chown(path, 0, entry.pointee.gr_gid) }
+    channels.add(channel)
+  }
+
+  /// Serves until every listening socket is closed.
+  public func run() throws {
+    for channel in channels.all { try channel.closeFuture.wait() }
+  }
+
+  /// Closes the listening sockets and stops the event loops.
+  public func shutdown() throws {
+    for channel in channels.all { try? channel.close().wait() }
+    try group.syncShutdownGracefully()
+  }
+
+  /// Runs a request on a thread of its own.
+  func dispatch(_ request: APIRequest, _ responder: Responder) {
+    let thread = Thread { [self] in
+      do {
+        try Router.handle(request, responder, server: self)
+      } catch {
+        responder.fail(error)
+      }
+      if let path = request.bodyFile { unlink(path) }
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// Replaces the HTTP handlers of a hijacked connection with relay.
+  func switchToRaw(_ channel: any Channel, relay: ClientRelayHandler) -> EventLoopFuture<Void> {
+    let pipeline = channel.pipeline
+    return pipeline.addHandler(relay, name: "relay")
+      .flatMap { pipeline.removeHandler(name: "http-handler") }
+      .flatMap { pipeline.removeHandler(name: "http-encoder") }
+      .flatMap { pipeline.removeHandler(name: "http-decoder") }
+  }
+}
+
+/// The listening channels.
+final class ChannelList: @unchecked Sendable {
+  private let lock = NSLock()
+  private var channels: [any Channel] = []
+
+  func add(_ channel: any Channel) { lock.withLock { channels.append(channel) } }
+  var all: [any Channel] { lock.withLock { channels } }
+}

@@ -1,0 +1,176 @@
+import BerthEngine
+import BerthOCI
+import BerthRuntime
+import Foundation
+
+/// The body of `POST /containers/create`: Docker's `Config` with `HostConfig`, for the fields
+/// the engine supports (the rest is accepted and ignored, as older daemons do).
+struct CreateBody: Decodable {
+  var Hostname: String?
+  var User: String?
+  var Tty: Bool?
+  var OpenStdin: Bool?
+  var StdinOnce: Bool?
+  var Env: [String]?
+  var Cmd: StringList?
+  var Entrypoint: StringList?
+  var Image: String?
+  var Labels: [String: String]?
+  var WorkingDir: String?
+  var Volumes: [String: EmptyObject]?
+  var Healthcheck: BerthOCI.Healthcheck?
+  var StopSignal: String?
+  var StopTimeout: Int?
+  var HostConfig: HostConfigBody?
+
+  struct HostConfigBody: Decodable {
+    var AutoRemove: Bool?
+    var Binds: [String]?
+    var Mounts: [MountBody]?
+    var Tmpfs: [String: String]?
+    var VolumesFrom: [String]?
+    var RestartPolicy: RestartPolicyBody?
+    var Memory: Int64?
+    var MemorySwap: Int64?
+    var NanoCpus: Int64?
+    var CpuShares: Int64?
+    var PidsLimit: Int64?
+    var Privileged: Bool?
+    var CapAdd: [String]?
+    var CapDrop: [String]?
+    var SecurityOpt: [String]?
+    var ReadonlyRootfs: Bool?
+    var Init: Bool?
+    var LogConfig: LogConfigBody?
+    var NetworkMode: String?
+  }
+
+  struct RestartPolicyBody: Decodable {
+    var Name: String?
+    var MaximumRetryCount: Int?
+  }
+
+  struct LogConfigBody: Decodable {
+    var `Type`: String?
+    var Config: [String: String]?
+  }
+
+  struct MountBody: Decodable {
+    var `Type`: String?
+    var Source: String?
+    var Target: String?
+    var ReadOnly: Bool?
+    var BindOptions: BindOptionsBody?
+    var VolumeOptions: VolumeOptionsBody?
+    var TmpfsOptions: TmpfsOptionsBody?
+
+    struct BindOptionsBody: Decodable { var Propagation: String? }
+    struct VolumeOptionsBody: Decodable {
+      var NoCopy: Bool?
+      var Labels: [String: String]?
+    }
+    struct TmpfsOptionsBody: Decodable {
+      var SizeBytes: Int64?
+      var Mode: UInt32?
+    }
+  }
+}
+
+/// A JSON string or array of strings (Docker's `strslice`: a string is one element).
+struct StringList: Decodable {
+  var values: [String]
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let s = try? c.decode(String.self) { values = [s] } else { values = try c.decode([String].self) }
+  }
+}
+
+extension CreateBody {
+  /// The engine's create options for this body and `?name=`.
+  func options(name: String?) throws -> CreateOptions {
+    guard let image = Image, !image.isEmpty else {
+      throw BerthError.invalid("Config cannot be empty in order to create a container")
+    }
+    var o = CreateOptions(image: image)
+    if let name, !name.isEmpty { o.name = name }
+    o.overrides.entrypoint = Entrypoint?.values
+    o.overrides.cmd = Cmd?.values ?? []
+    o.overrides.env = Env ?? []
+    o.overrides.workingDir = (WorkingDir ?? "").isEmpty ? nil : WorkingDir
+    o.overrides.user = (User ?? "").isEmpty ? nil : User
+    o.overrides.tty = Tty ?? false
+    if let h = Hostname, !h.isEmpty { o.hostname = h }
+    o.tty = Tty ?? false
+    o.openStdin = OpenStdin ?? false
+    o.stdinOnce = StdinOnce ?? false
+    o.labels = Labels ?? [:]
+    o.healthcheck = Healthcheck
+    o.stopSignal = (StopSignal ?? "").isEmpty ? nil : StopSignal
+    o.stopTimeout = StopTimeout
+    o.volumes = (Volumes ?? [:]).keys.sorted()
+    guard let h = HostConfig else { return o }
+    var host = HostSettings()
+    host.autoRemove = h.AutoRemove ?? false
+    host.privileged = h.Privileged ?? false
+    host.readonlyRootfs = h.ReadonlyRootfs ?? false
+    host.capAdd = h.CapAdd ?? []
+    host.capDrop = h.CapDrop ?? []
+    host.memory = h.Memory ?? 0
+    host.memorySwap = h.MemorySwap ?? 0
+    host.nanoCPUs = h.NanoCpus ?? 0
+    host.cpuShares = h.CpuShares ?? 0
+    host.pidsLimit = max(0, h.PidsLimit ?? 0)
+    host.initProcess = h.Init
+    if let mode = h.NetworkMode, !mode.isEmpty { host.networkMode = mode }
+    if let log = h.LogConfig {
+      if let type = log.Type, !type.isEmpty, type != "json-file" {
+        throw BerthError.invalid("logging driver \(type) is not supported: only json-file")
+      }
+      if let config = log.Config, !config.isEmpty { host.logOptions = config }
+    }
+    if let policy = h.RestartPolicy, let name = policy.Name, !name.isEmpty, name != "no" {
+      let count = policy.MaximumRetryCount ?? 0
+      host.restartPolicy = try RestartPolicy(parsing: name == "on-failure" && count > 0 ? "\(name):\(count)" : name)
+    }
+    for opt in h.SecurityOpt ?? [] {
+      // The Docker CLI sends a seccomp profile's content, not its file name.
+      if opt.hasPrefix("seccomp="), opt.dropFirst(8).first == "{" {
+        do {
+          host.seccompProfile = try JSONDecoder().decode(SeccompProfile.self, from: Data(opt.dropFirst(8).utf8))
+        } catch {
+          throw BerthError.invalid("decoding seccomp profile failed: \(error)")
+        }
+        host.securityOpt.append("seccomp=profile")
+      } else {
+        host.securityOpt.append(opt)
+      }
+    }
+    if let binds = h.Binds, !binds.isEmpty { host.binds = binds }
+    if let tmpfs = h.Tmpfs, !tmpfs.isEmpty { host.tmpfs = tmpfs }
+    if let from = h.VolumesFrom, !from.isEmpty { host.volumesFrom = from }
+    if let mounts = h.Mounts, !mounts.isEmpty { host.mounts = try mounts.map { try $0.spec() } }
+    o.host = host
+    return o
+  }
+}
+
+extension CreateBody.MountBody {
+  func spec() throws -> MountSpec {
+    var m = MountSpec()
+    guard let type = MountType(rawValue: self.Type ?? "volume") else {
+      throw BerthError.invalid("mount type unknown: \(self.Type ?? "")")
+    }
+    m.type = type
+    m.source = Source ?? ""
+    guard let target = Target, !target.isEmpty else { throw BerthError.invalid("Target must not be empty") }
+    m.target = target
+    m.readOnly = ReadOnly ?? false
+    m.propagation = self.BindOptions?.Propagation
+    m.noCopy = self.VolumeOptions?.NoCopy ?? false
+    m.labels = self.VolumeOptions?.Labels
+    m.tmpfsSize = self.TmpfsOptions?.SizeBytes ?? 0
+    m.tmpfsMode = self.TmpfsOptions?.Mode ?? 0
+    return m
+  }
+}

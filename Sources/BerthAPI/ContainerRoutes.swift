@@ -1,0 +1,153 @@
+import BerthEngine
+import BerthOCI
+import BerthSystem
+import BerthTemplate
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Container lifecycle routes: create, start, stop, kill, restart, pause, rename, remove, prune,
+/// inspect, top, changes.
+extension APIServer {
+  func createContainer(_ r: APIRequest, _ out: Responder) throws {
+    let body = try r.decode(CreateBody.self)
+    let options = try body.options(name: r.query["name"])
+    let c = try engine.containers.create(options)
+    out.json(["Id": .string(c.id), "Warnings": []], status: .created)
+  }
+
+  func startContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    if c.state == .running || c.state == .paused {
+      out.send(.notModified)
+      return
+    }
+    try start(c.id)
+    out.send(.noContent)
+  }
+
+  /// Starts a container under its monitor, connects the attach clients that wait for it, and
+  /// watches for its exit.
+  func start(_ id: String) throws {
+    let hold = attachments.hasPending(id)
+    try engine.containers.startDetached(id, holdForAttach: hold)
+    for connect in attachments.take(id) { connect() }
+    let thread = Thread { [self] in
+      if let code = try? engine.containers.wait(id) { exits.record(id, code: code) }
+    }
+    thread.stackSize = 256 << 10
+    thread.start()
+  }
+
+  func stopContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    guard [.running, .paused, .restarting].contains(c.state) else {
+      out.send(.notModified)
+      return
+    }
+    try engine.containers.stop(c.id, timeout: try r.int("t") ?? r.int("timeout"))
+    out.send(.noContent)
+  }
+
+  func restartContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    try engine.containers.stop(c.id, timeout: try r.int("t") ?? r.int("timeout"))
+    try start(c.id)
+    out.send(.noContent)
+  }
+
+  func killContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let name = r.query["signal"] ?? "SIGKILL"
+    guard let signal = Signals.number(name.isEmpty ? "SIGKILL" : name) else {
+      throw BerthError.invalid("Invalid signal: \(name)")
+    }
+    try engine.containers.kill(ref, signal: signal)
+    out.send(.noContent)
+  }
+
+  func pauseContainer(_ r: APIRequest, _ out: Responder, _ ref: String, pause: Bool) throws {
+    if pause { try engine.containers.pause(ref) } else { try engine.containers.unpause(ref) }
+    out.send(.noContent)
+  }
+
+  func renameContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    guard let name = r.query["name"], !name.isEmpty else { throw BerthError.invalid("name cannot be empty") }
+    try engine.containers.rename(ref, to: name)
+    out.send(.noContent)
+  }
+
+  func removeContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    try engine.containers.remove(ref, force: r.flag("force"), volumes: r.flag("v"))
+    out.send(.noContent)
+  }
+
+  func pruneContainers(_ r: APIRequest, _ out: Responder) throws {
+    let (ids, reclaimed) = try engine.containers.prune()
+    out.json(["ContainersDeleted": .array(ids.map { .string($0) }), "SpaceReclaimed": .int(reclaimed)])
+  }
+
+  func inspectContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let doc = try engine.containers.inspect(ref)
+    out.json(encoding: doc)
+  }
+
+  func topContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let args = (r.query["ps_args"] ?? "").split(separator: " ").map(String.init)
+    let table = try engine.containers.top(ref, psArgs: args)
+    out.json([
+      "Titles": .array(table.titles.map { .string($0) }),
+      "Processes": .array(table.processes.map { .array($0.map { .string($0) }) }),
+    ])
+  }
+
+  func containerChanges(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let changes = try engine.containers.diff(ref)
+    out.json(.array(changes.map { ["Path": .string($0.path), "Kind": .int(Int64($0.kind.rawValue))] }))
+  }
+
+  /// `POST /containers/{id}/wait?condition=not-running|next-exit|removed`: the head goes out at
+  /// once (the Docker CLI starts the container only after it), the status when the condition holds.
+  func waitContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let condition = r.query["condition"].flatMap { $0.isEmpty ? nil : $0 } ?? "not-running"
+    guard ["not-running", "next-exit", "removed"].contains(condition) else {
+      throw BerthError.invalid("invalid condition: \"\(condition)\"")
+    }
+    let initial = try engine.containers.get(ref)
+    out.startStream(contentType: "application/json")
+    let code = waitFor(initial, condition: condition, while: { out.channel.isActive })
+    out.writeJSON(["StatusCode": .int(Int64(code ?? initial.exitCode))])
+    _ = try? out.endStream().wait()
+  }
+
+  /// Blocks until condition holds for the container (or `active` turns false); returns the exit
+  /// code.
+  func waitFor(_ initial: ContainerRecord, condition: String, while active: () -> Bool) -> Int32? {
+    let live: Set<ContainerState> = [.running, .paused, .restarting]
+    let exitsBefore = exits.current(initial.id).count
+    var sawRunning = live.contains(initial.state)
+    var lastCode: Int32? = nil
+    while active() {
+      let recorded = exits.current(initial.id)
+      if recorded.count > exitsBefore {
+        lastCode = recorded.code
+        sawRunning = true
+      }
+      guard let c = try? engine.containers.get(initial.id) else { return lastCode }
+      if live.contains(c.state) {
+        sawRunning = true
+      } else {
+        let exited = c.state == .exited || c.state == .dead
+        let code = recorded.count > exitsBefore ? recorded.code ?? c.exitCode : c.exitCode
+        switch condition {
+        case "not-running": return code
+        case "next-exit" where exited && (sawRunning || c.startedAt != initial.startedAt): return code
+        default: lastCode = code
+        }
+      }
+      exits.waitForChange(timeout: 0.05)
+    }
+    return lastCode
+  }
+}

@@ -1,0 +1,212 @@
+import BerthEngine
+import BerthOCI
+import BerthSystem
+import BerthTemplate
+import CBerth
+import Foundation
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Container list, logs, attach and resize.
+extension APIServer {
+  func listContainers(_ r: APIRequest, _ out: Responder) throws {
+    let filters = try r.filters()
+    var list = try engine.containers.list(all: r.flag("all") || filters["status"] != nil)
+    list = list.filter { Self.matches($0, filters) }
+    if let limit = try r.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
+    out.json(.array(list.map(Self.summary)))
+  }
+
+  static func matches(_ c: ContainerRecord, _ filters: [String: [String]]) -> Bool {
+    for (key, values) in filters where !values.isEmpty {
+      let ok: Bool
+      switch key {
+      case "id": ok = values.contains { c.id.hasPrefix($0) }
+      case "name": ok = values.contains { c.name.contains($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }
+      case "status": ok = values.contains(c.state.rawValue)
+      case "label":
+        let labels = c.config.config.labels ?? [:]
+        ok = values.allSatisfy { f in
+          let kv = f.split(separator: "=", maxSplits: 1).map(String.init)
+          return kv.count == 1 ? labels[kv[0]] != nil : labels[kv[0]] == kv[1]
+        }
+      case "ancestor": ok = values.contains { $0 == c.imageName || c.imageID.description.contains($0) }
+      case "exited": ok = c.state == .exited && values.contains(String(c.exitCode))
+      default: ok = true
+      }
+      if !ok { return false }
+    }
+    return true
+  }
+
+  static func summary(_ c: ContainerRecord) -> JSONValue {
+    let created = Int64(Timestamp.parse(c.created)?.timeIntervalSince1970 ?? 0)
+    return [
+      "Id": .string(c.id), "Names": [.string("/" + c.name)], "Image": .string(c.imageName),
+      "ImageID": .string(c.imageID.description), "Command": .string(c.config.argv.joined(separator: " ")),
+      "Created": .int(created), "Ports": [],
+      "Labels": .object((c.config.config.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }),
+      "State": .string(c.state.rawValue), "Status": .string(status(c)),
+      "HostConfig": ["NetworkMode": .string(c.config.host.networkMode)], "NetworkSettings": ["Networks": [:]],
+      "Mounts": [],
+    ]
+  }
+
+  /// Docker's STATUS column.
+  static func status(_ c: ContainerRecord) -> String {
+    func since(_ t: String) -> String {
+      Timestamp.parse(t).map { HumanDuration.text(Date().timeIntervalSince($0)) } ?? ""
+    }
+    switch c.state {
+    case .created: return "Created"
+    case .running:
+      let health = c.health.map { $0.status == "starting" ? " (health: starting)" : " (\($0.status))" } ?? ""
+      return "Up " + since(c.startedAt) + health
+    case .paused: return "Up " + since(c.startedAt) + " (Paused)"
+    case .exited: return "Exited (\(c.exitCode)) " + since(c.finishedAt) + " ago"
+    case .restarting: return "Restarting (\(c.exitCode)) " + since(c.finishedAt) + " ago"
+    case .removing: return "Removal In Progress"
+    case .dead: return "Dead"
+    }
+  }
+
+  /// `GET /containers/{id}/logs`: Docker's multiplexed stream (raw with a terminal).
+  func containerLogs(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    let stdout = r.flag("stdout")
+    let stderr = r.flag("stderr")
+    guard stdout || stderr else {
+      throw BerthError.invalid("Bad parameters: you must choose at least one stream")
+    }
+    var options = LogOptions()
+    options.follow = r.flag("follow")
+    if let tail = r.query["tail"], tail != "all", !tail.isEmpty {
+      guard let n = Int(tail) else { throw BerthError.invalid("invalid tail value: \(tail)") }
+      options.tail = n
+    }
+    options.since = try Self.time(r.query["since"])
+    options.until = try Self.time(r.query["until"])
+    let timestamps = r.flag("timestamps")
+    let tty = c.config.config.tty ?? false
+    out.startStream(
+      contentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream")
+    var alive = true
+    try engine.containers.logs(c.id, options: options) { entry in
+      guard alive else { return }
+      let isErr = entry.stream == "stderr"
+      guard isErr ? stderr : stdout else { return }
+      var payload = entry.bytes
+      if timestamps { payload = Array((entry.time + " ").utf8) + payload }
+      if tty {
+        alive = out.write(payload)
+      } else {
+        let n = UInt32(payload.count)
+        let header: [UInt8] = [
+          isErr ? 2 : 1, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff),
+        ]
+        alive = out.write(header + payload)
+      }
+    }
+    _ = try? out.endStream().wait()
+  }
+
+  /// Docker's time parameters: unix seconds with an optional fraction (0 = none).
+  static func time(_ value: String?) throws -> Date? {
+    guard let value, !value.isEmpty, value != "0" else { return nil }
+    if let seconds = Double(value) { return Date(timeIntervalSince1970: seconds) }
+    if let date = Timestamp.parse(value) { return date }
+    throw BerthError.invalid("invalid time value: \(value)")
+  }
+
+  /// `POST /containers/{id}/attach`: the connection is hijacked and relayed to the monitor's
+  /// attach socket; before the container starts, the relay waits for the start route.
+  func attachContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    let tty = c.config.config.tty ?? false
+    let withStdin = r.flag("stdin") && (c.config.config.openStdin ?? false)
+    let relay = ClientRelayHandler(forwardInput: withStdin)
+    try out.hijack(
+      contentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream",
+      relay: relay
+    ).wait()
+    guard let client = relay.channel else { return }
+    let mode: UInt8 = withStdin && c.config.config.stdinOnce == true ? UInt8(ascii: "a") : UInt8(ascii: "A")
+    let connect: @Sendable () -> Void = { [self] in
+      connectAttach(c.id, relay: relay, client: client, mode: mode)
+    }
+    if [.running, .paused].contains(c.state) {
+      connect()
+      return
+    }
+    let token = attachments.add(c.id, connect)
+    relay.onClose(on: client.eventLoop) { [attachments] in attachments.cancel(c.id, token) }
+  }
+
+  /// Connects a hijacked client to the monitor's attach socket, waiting up to 5 s for the
+  /// socket to appear (the monitor is starting).
+  func connectAttach(_ id: String, relay: ClientRelayHandler, client: any Channel, mode: UInt8) {
+    let path = engine.containers.attachSocket(id)
+    let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
+      channel.eventLoop.makeCompletedFuture {
+        try channel.pipeline.syncOperations.addHandler(
+          SourceRelayHandler(client: client, stream: nil, onEnd: { client.closeAfterWrites() }))
+      }
+    }
+    for _ in 0..<500 {
+      if let channel = try? bootstrap.connect(unixDomainSocketPath: path).wait() {
+        channel.writeAndFlush(ByteBuffer(bytes: [mode]), promise: nil)
+        relay.connect(to: channel, on: client.eventLoop)
+        client.closeFuture.whenComplete { _ in channel.close(promise: nil) }
+        return
+      }
+      guard client.isActive, let c = try? engine.containers.get(id), [.running, .paused].contains(c.state) else {
+        break
+      }
+      usleep(10_000)
+    }
+    client.closeAfterWrites()
+  }
+
+  /// `POST /containers/{id}/resize?h=&w=`: the monitor resizes the terminal.
+  func resizeContainer(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
+    let c = try engine.containers.get(ref)
+    let rows = try r.int("h") ?? 0
+    let cols = try r.int("w") ?? 0
+    if c.config.config.tty == true, c.state == .running {
+      let sock = berth_attach_connect(engine.containers.attachSocket(c.id))
+      if sock >= 0 {
+        let msg: [UInt8] = [
+          UInt8(ascii: "R"), UInt8((rows >> 8) & 0xff), UInt8(rows & 0xff), UInt8((cols >> 8) & 0xff),
+          UInt8(cols & 0xff),
+        ]
+        _ = msg.withUnsafeBytes { Glibc.write(sock, $0.baseAddress, $0.count) }
+        close(sock)
+      }
+    }
+    out.send(.ok)
+  }
+}
+
+/// go-units HumanDuration, as `docker ps` prints it.
+enum HumanDuration {
+  static func text(_ seconds: Double) -> String {
+    let s = Int(seconds)
+    if s < 1 { return "Less than a second" }
+    if s == 1 { return "1 second" }
+    if s < 60 { return "\(s) seconds" }
+    let m = s / 60
+    if m == 1 { return "About a minute" }
+    if m < 60 { return "\(m) minutes" }
+    let h = Int((seconds / 3600).rounded())
+    if h == 1 { return "About an hour" }
+    if h < 48 { return "\(h) hours" }
+    if h < 24 * 7 * 2 { return "\(h / 24) days" }
+    if h < 24 * 30 * 2 { return "\(h / 24 / 7) weeks" }
+    if h < 24 * 365 * 2 { return "\(h / 24 / 30) months" }
+    return "\(h / 24 / 365) years"
+  }
+}

@@ -1,0 +1,87 @@
+import BerthEngine
+import BerthRuntime
+import Foundation
+
+/// Attach connections made before their container started (`docker run` attaches, then
+/// starts): the start route connects them once the monitor is up.
+final class Attachments: @unchecked Sendable {
+  private let lock = NSLock()
+  private var pending: [String: [(token: UUID, connect: @Sendable () -> Void)]] = [:]
+
+  /// Registers connect to run when container id starts; returns a token to cancel it.
+  func add(_ id: String, _ connect: @escaping @Sendable () -> Void) -> UUID {
+    let token = UUID()
+    lock.withLock { pending[id, default: []].append((token, connect)) }
+    return token
+  }
+
+  /// Forgets a registration (its client went away).
+  func cancel(_ id: String, _ token: UUID) { lock.withLock { pending[id]?.removeAll { $0.token == token } } }
+
+  /// Whether a client waits for container id to start.
+  func hasPending(_ id: String) -> Bool { lock.withLock { !(pending[id] ?? []).isEmpty } }
+
+  /// Takes the registrations of container id.
+  func take(_ id: String) -> [@Sendable () -> Void] {
+    lock.withLock { (pending.removeValue(forKey: id) ?? []).map(\.connect) }
+  }
+}
+
+/// The exits of containers the daemon started, so that `wait` gets the code even when the
+/// container is removed at once (`--rm`).
+final class ExitRecords: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var exits: [String: (count: Int, code: Int32)] = [:]
+
+  /// How many exits of id were recorded, and the last code.
+  func current(_ id: String) -> (count: Int, code: Int32?) {
+    condition.withLock { (exits[id]?.count ?? 0, exits[id]?.code) }
+  }
+
+  /// Records an exit and wakes the waiters.
+  func record(_ id: String, code: Int32) {
+    condition.withLock {
+      exits[id] = ((exits[id]?.count ?? 0) + 1, code)
+      condition.broadcast()
+    }
+  }
+
+  /// Sleeps until an exit is recorded or timeout seconds pass.
+  func waitForChange(timeout: TimeInterval) {
+    condition.withLock { _ = condition.wait(until: Date().addingTimeInterval(timeout)) }
+  }
+}
+
+/// An exec instance made by `POST /containers/{id}/exec`.
+struct ExecInstance: Sendable {
+  var id: String
+  var containerID: String
+  var options: ExecOptions
+  var tty: Bool
+  var attachStdin: Bool
+  var attachStdout: Bool
+  var attachStderr: Bool
+  var running = false
+  var exitCode: Int32?
+  var pid: Int32 = 0
+  var consoleMaster: Int32?
+}
+
+/// Exec instances by id.
+final class ExecRegistry: @unchecked Sendable {
+  private let lock = NSLock()
+  private var instances: [String: ExecInstance] = [:]
+
+  func add(_ e: ExecInstance) { lock.withLock { instances[e.id] = e } }
+
+  func get(_ id: String) -> ExecInstance? { lock.withLock { instances[id] } }
+
+  func update(_ id: String, _ body: (inout ExecInstance) -> Void) {
+    lock.withLock {
+      if var e = instances[id] {
+        body(&e)
+        instances[id] = e
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import BerthAPI
+import BerthEngine
+import BerthOCI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `berth daemon`: serves the Docker Engine API on unix sockets, over the same data root as
+/// the CLI. Containers outlive it: killing it loses no container and no log line.
+struct DaemonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "daemon", abstract: "Serve the Docker Engine API (DOCKER_HOST=unix:///run/berth/berth.sock)")
+
+  @Option(name: [.customShort("H"), .customLong("host")], help: "Daemon socket to listen on (unix://PATH)")
+  var hosts: [String] = []
+  @Option(name: .long, help: "Group that owns the socket (default: berth, when it exists)")
+  var group: String?
+
+  func run() throws {
+    signal(SIGPIPE, SIG_IGN)
+    let engine = try CLI.engine()
+    let server = try APIServer(engine: engine)
+    let addresses = hosts.isEmpty ? ["unix://\(engine.paths.execRoot)/berth.sock"] : hosts
+    for address in addresses {
+      guard address.hasPrefix("unix://") || address.hasPrefix("/") else {
+        throw BerthError.invalid("unsupported daemon address \(address): only unix:// sockets for now")
+      }
+      try server.listen(unixSocket: address, group: group ?? "berth")
+      printError("berth daemon: API listening on \(address)\n")
+    }
+    try server.run()
+  }
+}
