@@ -3,6 +3,7 @@
 #include "CBerthFiles.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
@@ -30,7 +31,29 @@ int berth_overlay_fd(const char *lowerdirs, const char *upperdir, const char *wo
   int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
   if (fs < 0) return -errno;
   int err = 0;
-  if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", lowerdirs, 0) < 0) err = errno;
+  // One "lowerdir+" per layer (kernels since 6.8 refuse a colon list through fsconfig); older
+  // kernels without "lowerdir+" take the list.
+  size_t len = strlen(lowerdirs);
+  char *list = malloc(len + 1);
+  if (!list) {
+    close(fs);
+    return -ENOMEM;
+  }
+  memcpy(list, lowerdirs, len + 1);
+  int first = 1;
+  for (char *p = list, *end; p && *p; p = end ? end + 1 : NULL, first = 0) {
+    end = strchr(p, ':');
+    if (end) *end = 0;
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", p, 0) < 0) {
+      err = errno;
+      if (first && err == EINVAL) {
+        err = 0;
+        if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", lowerdirs, 0) < 0) err = errno;
+      }
+      break;
+    }
+  }
+  free(list);
   if (!err && upperdir && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0) err = errno;
   if (!err && workdir && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0) err = errno;
   if (!err && syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) err = errno;

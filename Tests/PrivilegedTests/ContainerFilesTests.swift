@@ -182,3 +182,19 @@ struct ContainerFilesTests {
     box.berth(["rm", "-f", "h1"])
   }
 }
+
+extension ContainerFilesTests {
+  @Test func exportAndCopyFromAStoppedContainerOfAMultiLayerImage() throws {
+    let context = box.dataRoot + "/../multi-layer"
+    try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+    try "FROM busybox\nRUN echo a > /a\nRUN echo b > /b\n".write(
+      toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+    #expect(box.berth(["build", "-q", "-t", "layers", context]).code == 0)
+    let id = box.berth(["create", "layers", "true"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+    let tar = box.dataRoot + "/../layers.tar"
+    #expect(box.berth(["export", "-o", tar, id]).code == 0)
+    let names = BerthFixture.shell("tar -tf '\(tar)'").out.split(separator: "\n")
+    #expect(names.contains("a") && names.contains("b") && names.contains("bin/busybox"))
+    #expect(box.berth(["cp", "\(id):/b", "-"]).code == 0)
+  }
+}
