@@ -81,6 +81,7 @@ public final class APIServer: Sendable {
 
   /// Serves until every listening socket is closed.
   public func run() throws {
+    Reaper.start()
     for channel in channels.all { try channel.closeFuture.wait() }
   }
 
@@ -104,13 +105,19 @@ public final class APIServer: Sendable {
     thread.start()
   }
 
-  /// Replaces the HTTP handlers of a hijacked connection with relay.
+  /// Replaces the HTTP handlers of a hijacked connection with relay; on the channel's loop.
   func switchToRaw(_ channel: any Channel, relay: ClientRelayHandler) -> EventLoopFuture<Void> {
-    let pipeline = channel.pipeline
-    return pipeline.addHandler(relay, name: "relay")
-      .flatMap { pipeline.removeHandler(name: "http-handler") }
-      .flatMap { pipeline.removeHandler(name: "http-encoder") }
-      .flatMap { pipeline.removeHandler(name: "http-decoder") }
+    channel.eventLoop.assertInEventLoop()
+    let sync = channel.pipeline.syncOperations
+    do {
+      try sync.addHandler(relay, name: "relay")
+      for name in ["http-handler", "http-encoder", "http-decoder"] {
+        _ = sync.removeHandler(name: name)
+      }
+    } catch {
+      return channel.eventLoop.makeFailedFuture(error)
+    }
+    return channel.eventLoop.makeSucceededVoidFuture()
   }
 }
 

@@ -129,26 +129,35 @@ extension APIServer {
     let tty = c.config.config.tty ?? false
     let withStdin = r.flag("stdin") && (c.config.config.openStdin ?? false)
     let relay = ClientRelayHandler(forwardInput: withStdin)
-    try out.hijack(
-      contentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream",
-      relay: relay
-    ).wait()
-    guard let client = relay.channel else { return }
     let mode: UInt8 = withStdin && c.config.config.stdinOnce == true ? UInt8(ascii: "a") : UInt8(ascii: "A")
-    let connect: @Sendable () -> Void = { [self] in
-      connectAttach(c.id, relay: relay, client: client, mode: mode)
-    }
-    if [.running, .paused].contains(c.state) {
-      connect()
+    // Registered before the 101 goes out: the client starts the container as soon as it has it.
+    let token = attachments.add(c.id) { [self] in connectAttach(c.id, relay: relay, mode: mode) }
+    do {
+      try out.hijack(
+        contentType: tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream",
+        relay: relay
+      ).wait()
+    } catch {
+      attachments.cancel(c.id, token)
       return
     }
-    let token = attachments.add(c.id, connect)
+    guard let client = relay.channel else { return }
     relay.onClose(on: client.eventLoop) { [attachments] in attachments.cancel(c.id, token) }
+    let now = try? engine.containers.get(c.id)
+    if let now, [.running, .paused].contains(now.state), attachments.cancel(c.id, token) {
+      connectAttach(c.id, relay: relay, mode: mode)
+    }
   }
 
   /// Connects a hijacked client to the monitor's attach socket, waiting up to 5 s for the
   /// socket to appear (the monitor is starting).
-  func connectAttach(_ id: String, relay: ClientRelayHandler, client: any Channel, mode: UInt8) {
+  func connectAttach(_ id: String, relay: ClientRelayHandler, mode: UInt8) {
+    var waited = 0
+    while relay.channel == nil && waited < 200 {
+      usleep(5_000)
+      waited += 1
+    }
+    guard let client = relay.channel else { return }
     let path = engine.containers.attachSocket(id)
     let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
       channel.eventLoop.makeCompletedFuture {

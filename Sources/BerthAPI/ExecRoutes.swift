@@ -90,6 +90,14 @@ extension APIServer {
         $0.running = true
         $0.pid = process.pid
       }
+      let thread = Thread { [execs] in
+        let code = process.wait()
+        execs.update(id) {
+          $0.running = false
+          $0.exitCode = code
+        }
+      }
+      thread.start()
       out.send(.ok)
       return
     }

@@ -15,8 +15,15 @@ final class Attachments: @unchecked Sendable {
     return token
   }
 
-  /// Forgets a registration (its client went away).
-  func cancel(_ id: String, _ token: UUID) { lock.withLock { pending[id]?.removeAll { $0.token == token } } }
+  /// Forgets a registration; false when it was already taken by a start.
+  @discardableResult
+  func cancel(_ id: String, _ token: UUID) -> Bool {
+    lock.withLock {
+      let before = pending[id]?.count ?? 0
+      pending[id]?.removeAll { $0.token == token }
+      return (pending[id]?.count ?? 0) < before
+    }
+  }
 
   /// Whether a client waits for container id to start.
   func hasPending(_ id: String) -> Bool { lock.withLock { !(pending[id] ?? []).isEmpty } }

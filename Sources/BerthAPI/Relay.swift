@@ -15,12 +15,15 @@ final class ClientRelayHandler: ChannelInboundHandler, RemovableChannelHandler, 
   private var pending: [ByteBuffer] = []
   private var inputClosed = false
   private var closeHandlers: [@Sendable () -> Void] = []
-  /// The client channel, once the relay is in its pipeline.
-  private(set) var channel: (any Channel)?
+  private let lock = NSLock()
+  private var client: (any Channel)?
 
   init(forwardInput: Bool) { self.forwardInput = forwardInput }
 
-  func handlerAdded(context: ChannelHandlerContext) { channel = context.channel }
+  /// The client channel, once the relay is in its pipeline (from any thread).
+  var channel: (any Channel)? { lock.withLock { client } }
+
+  func handlerAdded(context: ChannelHandlerContext) { lock.withLock { client = context.channel } }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard forwardInput else { return }

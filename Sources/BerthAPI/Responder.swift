@@ -124,12 +124,18 @@ final class Responder: @unchecked Sendable {
     if !keepAlive { future.whenComplete { [channel] _ in channel.close(promise: nil) } }
   }
 
-  /// Answers `101 Switching Protocols` and turns the connection into a raw stream; the returned
-  /// future completes once the HTTP handlers are gone and the relay handler is in place.
+  /// Answers `101 Switching Protocols` and turns the connection into a raw stream. The head is
+  /// written and the HTTP handlers replaced by relay in one event-loop task, so no byte (or
+  /// half-close) the client sends after the 101 can reach the HTTP handlers.
   func hijack(contentType: String, relay: ClientRelayHandler) -> EventLoopFuture<Void> {
     guard markStarted() else { return channel.eventLoop.makeFailedFuture(ChannelError.alreadyClosed) }
     let h = head(
       .switchingProtocols, [("Content-Type", contentType), ("Connection", "Upgrade"), ("Upgrade", "tcp")])
-    return channel.writeAndFlush(HTTPServerResponsePart.head(h)).flatMap { [self] in switchToRaw(channel, relay) }
+    let channel = self.channel
+    return channel.eventLoop.flatSubmit { [switchToRaw] in
+      guard channel.isActive else { return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
+      channel.writeAndFlush(HTTPServerResponsePart.head(h), promise: nil)
+      return switchToRaw(channel, relay)
+    }
   }
 }

@@ -20,6 +20,15 @@ struct DaemonCommand: ParsableCommand {
 
   func run() throws {
     signal(SIGPIPE, SIG_IGN)
+    // SIGTERM and SIGINT end the daemon (containers go on); whatever mask or disposition it
+    // inherited.
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    sigprocmask(SIG_UNBLOCK, &set, nil)
+    signal(SIGTERM, SIG_DFL)
+    signal(SIGINT, SIG_DFL)
     let engine = try CLI.engine()
     let server = try APIServer(engine: engine)
     let addresses = hosts.isEmpty ? ["unix://\(engine.paths.execRoot)/berth.sock"] : hosts
