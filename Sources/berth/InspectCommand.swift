@@ -17,22 +17,26 @@ extension InspectOptions {
   /// Prints the inspect documents of names, as JSON or through the template.
   func print(_ kind: InspectKind) throws {
     let engine = try CLI.engine()
+    try Self.printDocuments(of: names, format: format) { name in
+      switch kind {
+      case .image: return try JSONValue(encoding: engine.images.inspect(name))
+      case .container: return try JSONValue(encoding: engine.containers.inspect(name))
+      case .any:
+        if let c = try? engine.containers.inspect(name) { return try JSONValue(encoding: c) }
+        if let i = try? engine.images.inspect(name) { return try JSONValue(encoding: i) }
+        throw BerthError.notFound("No such object: \(name)")
+      }
+    }
+  }
+
+  /// Prints the documents of names (`document` for each) as Docker's indented JSON array or
+  /// through the template; names that are not found are reported after, with exit status 1.
+  static func printDocuments(of names: [String], format: String?, document: (String) throws -> JSONValue) throws {
     var values: [JSONValue] = []
     var missing: [String] = []
     for name in names {
       do {
-        switch kind {
-        case .image: values.append(try JSONValue(encoding: engine.images.inspect(name)))
-        case .container: values.append(try JSONValue(encoding: engine.containers.inspect(name)))
-        case .any:
-          if let c = try? engine.containers.inspect(name) {
-            values.append(try JSONValue(encoding: c))
-          } else if let i = try? engine.images.inspect(name) {
-            values.append(try JSONValue(encoding: i))
-          } else {
-            throw BerthError.notFound("No such object: \(name)")
-          }
-        }
+        values.append(try document(name))
       } catch let error as BerthError where error.kind == .notFound {
         missing.append(error.message)
       }

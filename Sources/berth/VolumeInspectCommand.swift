@@ -12,23 +12,6 @@ struct VolumeInspectCommand: ParsableCommand {
 
   func run() throws {
     let engine = try CLI.engine()
-    var values: [JSONValue] = []
-    var missing: [String] = []
-    for name in names {
-      do {
-        values.append(try JSONValue(encoding: engine.volumes.inspect(name)))
-      } catch let error as BerthError where error.kind == .notFound {
-        missing.append(error.message)
-      }
-    }
-    if let format {
-      print(try Format.render(format, values), terminator: "")
-    } else {
-      print(Format.indented(.array(values)))
-    }
-    if !missing.isEmpty {
-      for m in missing { printError("Error: \(m)\n") }
-      throw ExitCode(1)
-    }
+    try InspectOptions.printDocuments(of: names, format: format) { try JSONValue(encoding: engine.volumes.inspect($0)) }
   }
 }

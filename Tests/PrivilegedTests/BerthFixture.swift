@@ -93,4 +93,29 @@ final class Sandbox: Sendable {
   }
 }
 
+extension Sandbox {
+  /// Starts `berth args` in the background with no stdio; returns the process.
+  func background(_ args: [String]) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: BerthFixture.berth)
+    p.arguments = ["--data-root", dataRoot, "--exec-root", execRoot] + args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    return p
+  }
+
+  /// `berth inspect -f format container`, trimmed.
+  func value(_ format: String, _ container: String) -> String {
+    berth(["inspect", "-f", format, container]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+}
+
+/// Polls condition every 20 ms until it holds or seconds have passed.
+func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
+  let end = Date().addingTimeInterval(seconds)
+  while Date() < end && !condition() { usleep(20_000) }
+}
+
 struct SandboxError: Error { var message: String }

@@ -8,38 +8,29 @@ struct ContainerVerbsTests {
 
   init() throws { box = try Sandbox() }
 
-  func value(_ format: String, _ container: String) -> String {
-    box.berth(["inspect", "-f", format, container]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end && !condition() { usleep(20_000) }
-  }
-
   @Test func healthGoesFromStartingToUnhealthyToHealthy() throws {
     box.berth([
       "run", "-d", "--name", "hc", "--health-cmd", "test -f /tmp/ok", "--health-interval", "200ms",
       "--health-retries", "2", "busybox", "sleep", "1000",
     ])
     #expect(box.berth(["ps"]).out.contains("(health: starting)"))
-    waitUntil { value("{{.State.Health.Status}}", "hc") == "unhealthy" }
+    waitUntil { box.value("{{.State.Health.Status}}", "hc") == "unhealthy" }
     #expect(box.berth(["ps"]).out.contains("(unhealthy)"))
-    #expect((Int(value("{{.State.Health.FailingStreak}}", "hc")) ?? 0) >= 2)
+    #expect((Int(box.value("{{.State.Health.FailingStreak}}", "hc")) ?? 0) >= 2)
     box.berth(["exec", "hc", "touch", "/tmp/ok"])
-    waitUntil { value("{{.State.Health.Status}}", "hc") == "healthy" }
+    waitUntil { box.value("{{.State.Health.Status}}", "hc") == "healthy" }
     #expect(box.berth(["ps"]).out.contains("(healthy)"))
-    #expect(value("{{(index .State.Health.Log 0).Start}}", "hc").hasSuffix("Z"))
+    #expect(box.value("{{(index .State.Health.Log 0).Start}}", "hc").hasSuffix("Z"))
     // A check that outlives its timeout fails with Docker's message.
     box.berth([
       "run", "-d", "--name", "slow", "--health-cmd", "sleep 5", "--health-interval", "100ms", "--health-timeout",
       "200ms", "--health-retries", "1", "busybox", "sleep", "1000",
     ])
-    waitUntil { value("{{.State.Health.Status}}", "slow") == "unhealthy" }
-    #expect(value("{{(index .State.Health.Log 0).Output}}", "slow").contains("Health check exceeded timeout"))
+    waitUntil { box.value("{{.State.Health.Status}}", "slow") == "unhealthy" }
+    #expect(box.value("{{(index .State.Health.Log 0).Output}}", "slow").contains("Health check exceeded timeout"))
     // --no-healthcheck: no health at all.
     box.berth(["run", "-d", "--name", "none", "--no-healthcheck", "busybox", "sleep", "1000"])
-    #expect(["", "<nil>"].contains(value("{{.State.Health}}", "none")))
+    #expect(["", "<nil>"].contains(box.value("{{.State.Health}}", "none")))
     #expect(!box.berth(["ps", "--filter", "name=none"]).out.contains("health"))
     box.berth(["rm", "-f", "hc", "slow", "none"])
   }
@@ -48,7 +39,7 @@ struct ContainerVerbsTests {
     box.berth(["run", "-d", "--name", "ticker", "busybox", "sh", "-c", "while true; do echo t; sleep 0.05; done"])
     usleep(200_000)
     #expect(box.berth(["pause", "ticker"]).code == 0)
-    #expect(value("{{.State.Status}} {{.State.Paused}}", "ticker") == "paused true")
+    #expect(box.value("{{.State.Status}} {{.State.Paused}}", "ticker") == "paused true")
     #expect(box.berth(["ps"]).out.contains("(Paused)"))
     let before = box.berth(["logs", "ticker"]).out.count
     usleep(300_000)
@@ -60,7 +51,7 @@ struct ContainerVerbsTests {
     // A paused container can be stopped.
     box.berth(["pause", "ticker"])
     #expect(box.berth(["stop", "-t", "1", "ticker"]).code == 0)
-    #expect(value("{{.State.Status}}", "ticker") == "exited")
+    #expect(box.value("{{.State.Status}}", "ticker") == "exited")
     #expect(box.berth(["unpause", "ticker"]).err.contains("is not paused"))
   }
 

@@ -67,11 +67,6 @@ final class Daemon {
   .enabled(if: isRoot && FileManager.default.isExecutableFile(atPath: "/usr/bin/docker"), "needs root and docker"),
   .serialized)
 struct DaemonTests {
-  func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end && !condition() { usleep(20_000) }
-  }
-
   @Test func versionImagesAndForegroundRun() throws {
     let box = try Sandbox()
     let d = try Daemon(box)

@@ -9,15 +9,6 @@ struct DetachedTests {
 
   init() throws { box = try Sandbox() }
 
-  func value(_ format: String, _ container: String) -> String {
-    box.berth(["inspect", "-f", format, container]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end && !condition() { usleep(20_000) }
-  }
-
   @Test func runDetachedLogsAndStop() throws {
     let script = "trap 'echo bye; exit 3' TERM; echo out; echo err >&2; while true; do sleep 0.1; done"
     let r = box.berth(["run", "-d", "--name", "web", "busybox", "sh", "-c", script])
@@ -31,11 +22,11 @@ struct DetachedTests {
     #expect(logs.err == "err\n")
     let stop = box.berth(["stop", "web"])
     #expect(stop.code == 0 && stop.out == "web\n")
-    #expect(value("{{.State.Status}} {{.State.ExitCode}}", "web") == "exited 3")
+    #expect(box.value("{{.State.Status}} {{.State.ExitCode}}", "web") == "exited 3")
     #expect(box.berth(["logs", "web"]).out == "out\nbye\n")
     #expect(box.berth(["wait", "web"]).out == "3\n")
     // The log is Docker's json-file format.
-    let line = try String(contentsOfFile: value("{{.LogPath}}", "web"), encoding: .utf8).split(separator: "\n")[0]
+    let line = try String(contentsOfFile: box.value("{{.LogPath}}", "web"), encoding: .utf8).split(separator: "\n")[0]
     let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
     #expect(json?["log"] == "out\n" && json?["stream"] == "stdout" && json?["time"]?.hasSuffix("Z") == true)
   }
@@ -46,7 +37,7 @@ struct DetachedTests {
     #expect(box.berth(["stop", "-t", "1", "stubborn"]).code == 0)
     let took = Date().timeIntervalSince(start)
     #expect(took >= 0.9 && took < 5)
-    #expect(value("{{.State.ExitCode}}", "stubborn") == "137")
+    #expect(box.value("{{.State.ExitCode}}", "stubborn") == "137")
 
     box.berth([
       "run", "-d", "--name", "kk", "busybox", "sh", "-c", "trap 'exit 10' USR1; while true; do sleep 0.1; done",
@@ -61,19 +52,19 @@ struct DetachedTests {
 
   @Test func restartPolicyOnFailureWithLimit() throws {
     box.berth(["run", "-d", "--restart", "on-failure:2", "--name", "flaky", "busybox", "sh", "-c", "echo run; exit 4"])
-    waitUntil(seconds: 10) { value("{{.State.Status}} {{.RestartCount}}", "flaky") == "exited 2" }
-    #expect(value("{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}", "flaky") == "exited 2 4")
+    waitUntil(seconds: 10) { box.value("{{.State.Status}} {{.RestartCount}}", "flaky") == "exited 2" }
+    #expect(box.value("{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}", "flaky") == "exited 2 4")
     #expect(box.berth(["logs", "flaky"]).out == "run\nrun\nrun\n")
-    #expect(value("{{.HostConfig.RestartPolicy.Name}}", "flaky") == "on-failure")
+    #expect(box.value("{{.HostConfig.RestartPolicy.Name}}", "flaky") == "on-failure")
   }
 
   @Test func alwaysRestartsUntilStopped() throws {
     box.berth(["run", "-d", "--restart", "always", "--name", "loop", "busybox", "sh", "-c", "echo up; sleep 0.2"])
-    waitUntil(seconds: 10) { (Int(value("{{.RestartCount}}", "loop")) ?? 0) >= 2 }
-    #expect((Int(value("{{.RestartCount}}", "loop")) ?? 0) >= 2)
+    waitUntil(seconds: 10) { (Int(box.value("{{.RestartCount}}", "loop")) ?? 0) >= 2 }
+    #expect((Int(box.value("{{.RestartCount}}", "loop")) ?? 0) >= 2)
     #expect(box.berth(["stop", "loop"]).code == 0)
     usleep(600_000)
-    #expect(value("{{.State.Status}}", "loop") == "exited")
+    #expect(box.value("{{.State.Status}}", "loop") == "exited")
     #expect(box.berth(["rm", "loop"]).code == 0)
   }
 
@@ -81,16 +72,16 @@ struct DetachedTests {
     let r = box.berth(["run", "-d", "--name", "short", "busybox", "sh", "-c", "sleep 0.3; exit 7"])
     #expect(r.code == 0)
     usleep(1_200_000)  // no berth command runs meanwhile; the monitor records the exit
-    #expect(value("{{.State.Status}} {{.State.ExitCode}}", "short") == "exited 7")
-    let started = value("{{.State.StartedAt}}", "short")
-    let finished = value("{{.State.FinishedAt}}", "short")
+    #expect(box.value("{{.State.Status}} {{.State.ExitCode}}", "short") == "exited 7")
+    let started = box.value("{{.State.StartedAt}}", "short")
+    let finished = box.value("{{.State.FinishedAt}}", "short")
     #expect(finished > started && finished.hasPrefix(started.prefix(15)))
   }
 
   @Test func killedMonitorMeansExitedContainer() throws {
     box.berth(["run", "-d", "--name", "orphan", "busybox", "sleep", "1000"])
-    let id = value("{{.Id}}", "orphan")
-    let pid = Int32(value("{{.State.Pid}}", "orphan")) ?? 0
+    let id = box.value("{{.Id}}", "orphan")
+    let pid = Int32(box.value("{{.State.Pid}}", "orphan")) ?? 0
     let monitor = BerthFixture.shell("pgrep -f 'berth-monitor .*\(id)' | head -1").out
     let monitorPID = Int32(monitor.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     #expect(monitorPID > 0)
@@ -120,7 +111,7 @@ struct DetachedTests {
       script,
     ])
     #expect(box.berth(["wait", "chatty"]).out == "0\n")
-    let path = value("{{.LogPath}}", "chatty")
+    let path = box.value("{{.LogPath}}", "chatty")
     let fm = FileManager.default
     #expect(fm.fileExists(atPath: path + ".1") && fm.fileExists(atPath: path + ".2"))
     #expect(!fm.fileExists(atPath: path + ".3"))
@@ -153,11 +144,11 @@ struct DetachedTests {
   @Test func startInTheBackgroundAndRestart() throws {
     box.berth(["create", "--name", "later", "busybox", "sh", "-c", "echo started; sleep 1000"])
     #expect(box.berth(["start", "later"]).out == "later\n")
-    #expect(value("{{.State.Status}}", "later") == "running")
-    let pid = value("{{.State.Pid}}", "later")
+    #expect(box.value("{{.State.Status}}", "later") == "running")
+    let pid = box.value("{{.State.Pid}}", "later")
     #expect(box.berth(["restart", "-t", "0", "later"]).code == 0)
-    #expect(value("{{.State.Status}}", "later") == "running")
-    #expect(value("{{.State.Pid}}", "later") != pid)
+    #expect(box.value("{{.State.Status}}", "later") == "running")
+    #expect(box.value("{{.State.Pid}}", "later") != pid)
     waitUntil { box.berth(["logs", "later"]).out == "started\nstarted\n" }
     #expect(box.berth(["logs", "later"]).out == "started\nstarted\n")
     #expect(box.berth(["rm", "-f", "later"]).code == 0)
@@ -173,7 +164,7 @@ extension DetachedTests {
     box.berth(["stop", "-t", "0", "stopped"])
     // A reboot: every monitor and container process is gone at once.
     for name in ["always", "unless", "plain"] {
-      let id = value("{{.Id}}", name)
+      let id = box.value("{{.Id}}", name)
       BerthFixture.shell("pkill -KILL -f 'berth-monitor .*\(id)'")
     }
     waitUntil { box.berth(["ps", "-q"]).out.isEmpty }

@@ -8,29 +8,8 @@ struct LifecycleTests {
 
   init() throws { box = try Sandbox() }
 
-  /// Starts `berth args` in the background; returns the Process.
-  func background(_ args: [String]) throws -> Process {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: BerthFixture.berth)
-    p.arguments = ["--data-root", box.dataRoot, "--exec-root", box.execRoot] + args
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    return p
-  }
-
-  func waitUntil(_ condition: () -> Bool) {
-    // (A `for … where` loop would keep evaluating the condition after it holds.)
-    var tries = 0
-    while tries < 200 && !condition() {
-      usleep(25_000)
-      tries += 1
-    }
-  }
-
   @Test func sigkillOfBerthLeavesNothingBehind() throws {
-    let p = try background(["run", "--name", "victim", "--memory", "64m", "busybox", "sleep", "60"])
+    let p = try box.background(["run", "--name", "victim", "--memory", "64m", "busybox", "sleep", "60"])
     waitUntil { box.berth(["ps", "-q"]).out.count > 0 }
     let id = box.berth(["inspect", "-f", "{{.Id}}", "victim"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
     let pid = box.berth(["inspect", "-f", "{{.State.Pid}}", "victim"]).out.trimmingCharacters(

@@ -50,11 +50,6 @@ struct NetworkTests {
     BerthFixture.shell("curl -s -m 5 \(url)").out.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end && !condition() { usleep(50_000) }
-  }
-
   @Test func publishedPortServesLocalhostAndTheHostAddress() throws {
     let port = Self.freePort()
     let id = web(["--name", "web", "-p", "\(port):80"], text: "published")

@@ -9,21 +9,10 @@ struct ReliabilityTests {
 
   init() throws { box = try Sandbox() }
 
-  func background(_ args: [String]) throws -> Process {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: BerthFixture.berth)
-    p.arguments = ["--data-root", box.dataRoot, "--exec-root", box.execRoot] + args
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    return p
-  }
-
   @Test func containersOutliveSigkilledBerthProcessesAndKeepEveryLogLine() throws {
     let script = "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.02; done"
     for i in 0..<5 { box.berth(["run", "-d", "--name", "svc\(i)", "busybox", "sh", "-c", script]) }
-    let followers = try (0..<5).map { try background(["logs", "-f", "svc\($0)"]) }
+    let followers = try (0..<5).map { try box.background(["logs", "-f", "svc\($0)"]) }
     usleep(500_000)
     for p in followers { kill(p.processIdentifier, SIGKILL) }
     // No berth process runs now; the containers go on.
@@ -44,10 +33,10 @@ struct ReliabilityTests {
   @Test func forceRemoveRacingAutoRemoveAndStopRacingKillEndCleanly() throws {
     for round in 0..<4 {
       let name = "race\(round)"
-      let run = try background(["run", "--rm", "--name", name, "busybox", "sleep", "1000"])
+      let run = try box.background(["run", "--rm", "--name", name, "busybox", "sleep", "1000"])
       let deadline = Date().addingTimeInterval(5)
       while Date() < deadline && box.berth(["ps", "-q"]).out.isEmpty { usleep(20_000) }
-      let rm = try background(["rm", "-f", name])
+      let rm = try box.background(["rm", "-f", name])
       rm.waitUntilExit()
       run.waitUntilExit()
       #expect(!box.berth(["ps", "-a"]).out.contains(name))
@@ -55,8 +44,8 @@ struct ReliabilityTests {
     for round in 0..<4 {
       let name = "sk\(round)"
       box.berth(["run", "-d", "--name", name, "busybox", "sleep", "1000"])
-      let stop = try background(["stop", name])
-      let kill = try background(["kill", name])
+      let stop = try box.background(["stop", name])
+      let kill = try box.background(["kill", name])
       stop.waitUntilExit()
       kill.waitUntilExit()
       let state = box.berth(["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", name]).out

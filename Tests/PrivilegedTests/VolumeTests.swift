@@ -16,15 +16,6 @@ struct VolumeTests {
     BerthFixture.shell("mkdir -p '\(host)'")
   }
 
-  func value(_ format: String, _ container: String) -> String {
-    box.berth(["inspect", "-f", format, container]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  func waitUntil(seconds: Double = 5, _ condition: () -> Bool) {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end && !condition() { usleep(20_000) }
-  }
-
   /// Imports busybox plus `setup` (a shell script run in the unpacked rootfs) with `changes`.
   func makeImage(_ name: String, setup: String, changes: [String]) throws {
     let dir = host + "/image-" + name
@@ -54,9 +45,9 @@ struct VolumeTests {
     #expect(FileManager.default.fileExists(atPath: host + "/made/here/x"))
 
     box.berth(["create", "--name", "binder", "-v", "\(host):/h:ro", "busybox", "true"])
-    #expect(value("{{json .HostConfig.Binds}}", "binder") == "[\"\(host):/h:ro\"]")
+    #expect(box.value("{{json .HostConfig.Binds}}", "binder") == "[\"\(host):/h:ro\"]")
     #expect(
-      value("{{json .Mounts}}", "binder")
+      box.value("{{json .Mounts}}", "binder")
         == "[{\"Type\":\"bind\",\"Source\":\"\(host)\",\"Destination\":\"/h\",\"Mode\":\"ro\",\"RW\":false,\"Propagation\":\"rprivate\"}]"
     )
   }
@@ -76,8 +67,8 @@ struct VolumeTests {
     let both = box.berth(["run", "--rm", "-v", "shared:/s", "busybox", "sh", "-c", "sort -u /s/log"])
     #expect(both.out == "one\ntwo\n")
 
-    let id1 = value("{{.Id}}", "w1")
-    let id2 = value("{{.Id}}", "w2")
+    let id1 = box.value("{{.Id}}", "w1")
+    let id2 = box.value("{{.Id}}", "w2")
     let inUse = box.berth(["volume", "rm", "shared"])
     let ids = [id1, id2].sorted().joined(separator: " ")
     #expect(inUse.code == 1 && inUse.err == "Error response from daemon: remove shared: volume is in use - [\(ids)]\n")
@@ -98,9 +89,9 @@ struct VolumeTests {
       "cat /data/file /data/link; stat -c '%u:%g %a' /data; echo new > /data/new",
     ])
     #expect(r.code == 0 && r.out == "seed\nseed\n1000:1001 750\n", "\(r.err)")
-    let name = value("{{range .Mounts}}{{.Name}}{{end}}", "v1")
+    let name = box.value("{{range .Mounts}}{{.Name}}{{end}}", "v1")
     #expect(name.count == 64 && name.allSatisfy(\.isHexDigit))
-    #expect(value("{{range .Mounts}}{{.Type}} {{.Destination}} {{.RW}}{{end}}", "v1") == "volume /data true")
+    #expect(box.value("{{range .Mounts}}{{.Type}} {{.Destination}} {{.RW}}{{end}}", "v1") == "volume /data true")
     // Restarting keeps the volume's content (no second copy-up over it).
     #expect(box.berth(["start", "-a", "v1"]).code == 0)
     let data = box.dataRoot + "/volumes/\(name)/_data"
@@ -215,7 +206,7 @@ struct VolumeTests {
 
     // A stopped container still holds its volumes; prune -a removes only unused named ones.
     let inUse = box.berth(["volume", "rm", "labelled"])
-    #expect(inUse.err.contains("remove labelled: volume is in use - [\(value("{{.Id}}", "user"))]"))
+    #expect(inUse.err.contains("remove labelled: volume is in use - [\(box.value("{{.Id}}", "user"))]"))
     #expect(box.berth(["volume", "prune", "-f"]).out == "Total reclaimed space: 0B\n")
     let pruned = box.berth(["volume", "prune", "-a", "-f"])
     #expect(pruned.out.hasPrefix("Deleted Volumes:\n\(random)\n\n"))
@@ -263,7 +254,7 @@ struct VolumeTests {
     #expect(FileSystemCheck.list(sentinel).isEmpty)
     // The copy-up for VOLUME /leak (-> ../…/etc) copies the image's /etc, not the host's.
     box.berth(["run", "--name", "leaky", "hostile", "true"])
-    let name = value("{{range .Mounts}}{{.Name}}{{end}}", "leaky")
+    let name = box.value("{{range .Mounts}}{{.Name}}{{end}}", "leaky")
     let copied = Set(FileSystemCheck.list(box.dataRoot + "/volumes/\(name)/_data"))
     let imageEtc = Set(FileSystemCheck.list(host + "/image-hostile/etc"))
     #expect(!copied.isEmpty && copied == imageEtc)
