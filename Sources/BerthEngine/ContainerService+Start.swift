@@ -203,6 +203,7 @@ extension ContainerService {
       workDir: dir + "/work")
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
+    mounts += Cgroup(containerID: c.id).mounts(privileged: host.privileged)
     for file in ["resolv.conf", "hostname", "hosts"] {
       mounts.append(
         .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
@@ -221,7 +222,7 @@ extension ContainerService {
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths
-      linux.readonlyPaths = RuntimeSpec.defaultReadonlyPaths
+      linux.readonlyPaths = RuntimeSpec.defaultReadonlyPaths + ["/sys/fs/cgroup"]
       linux.devices = RuntimeSpec.defaultDevices
       if !SecurityOptions.seccompUnconfined(host) {
         linux.seccomp = host.seccompProfile ?? SeccompProfile.dockerDefault()

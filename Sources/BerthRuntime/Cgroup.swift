@@ -17,7 +17,7 @@ public struct Cgroup: Sendable {
   /// The directories of this cgroup (one per v1 controller, or the single v2 directory).
   public let paths: [String]
   /// v1 controller name → path (empty on v2).
-  private let controllers: [String: String]
+  let controllers: [String: String]
 
   /// v1 controllers Berth uses.
   static let v1Controllers = ["memory", "cpu", "cpuacct", "pids", "devices", "freezer", "blkio", "cpuset"]
