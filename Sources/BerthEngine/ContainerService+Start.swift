@@ -228,7 +228,7 @@ extension ContainerService {
         linux.seccomp = host.seccompProfile ?? SeccompProfile.dockerDefault()
       }
     } else {
-      mounts[1] = .init(destination: "/dev", type: "bind", source: "/dev", options: ["rbind", "nosuid"])
+      linux.devices = RuntimeSpec.hostDevices()
     }
     if host.memory > 0 { linux.resources.memory = host.memory }
     if host.memorySwap != 0 { linux.resources.memorySwap = host.memorySwap }
