@@ -54,6 +54,7 @@ public struct Cgroup: Sendable {
       enableControllers(in: PathName.parent(parent))
       enableControllers(in: parent)
       try FileSystem.makeDirectory(path)
+      if !privileged { try Cgroup.attachDeviceFilter(path) }
       if let m = resources.memory {
         try write(path, "memory.max", "\(m)")
         if let swap = resources.memorySwap, swap >= 0 { try write(path, "memory.swap.max", "\(max(swap - m, 0))") }

@@ -176,6 +176,7 @@ int berth_attach_connect(const char *path);
 /// in_fd's EOF. Returns -errno on failure.
 int berth_attach_relay(int sock, const char *path, int tty, int in_fd, int out_fd, int err_fd, int close_stdin);
 
+#include "CBerthDevices.h"
 #include "CBerthFiles.h"
 #include "CBerthLog.h"
 
