@@ -79,7 +79,9 @@ extension ContainerService {
     do {
       try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
       Trace.mark("cgroup made")
-      try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec))
+      // The spec as an OCI bundle's config.json, for debugging only: encoding the seccomp
+      // profile costs a few milliseconds of every start.
+      if Trace.enabled { try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec)) }
       process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp) { pid in
         if let network { try networks.plumb(network, pid: pid) }
       }
