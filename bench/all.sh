@@ -2,7 +2,8 @@
 # Runs every benchmark side by side with Debian's dockerd and writes the table:
 # bench/results/latest.md (metric, Berth, Docker in the same run, ratio, budget) and
 # bench/results/latest.png (a chart of the same). Usage: bench/all.sh   (root; about 15 minutes)
-# BERTH=path/to/berth measures that binary instead of building a release one.
+# bench/all.sh NAME… runs only those (run network monitor build pull daemon) and adds their rows
+# to the table. BERTH=path/to/berth measures that binary instead of building a release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -13,11 +14,18 @@ BERTH=$(berth_binary)
 export BERTH
 mkdir -p bench/results
 export BENCH_RESULTS=$PWD/bench/results/latest.tsv
-: >"$BENCH_RESULTS"
-for bench in run network monitor build pull daemon; do
+benches=("$@")
+if [ ${#benches[@]} -eq 0 ]; then
+  benches=(run network monitor build pull daemon)
+  : >"$BENCH_RESULTS"
+fi
+for bench in "${benches[@]}"; do
   if [ -x "bench/$bench.sh" ]; then
     echo "== bench/$bench.sh"
-    "bench/$bench.sh"
+    # A rerun replaces that benchmark's earlier rows.
+    awk -F'\t' -v b="$bench" '$6 != b' "$BENCH_RESULTS" >"$BENCH_RESULTS.tmp" || true
+    mv "$BENCH_RESULTS.tmp" "$BENCH_RESULTS"
+    BENCH_NAME=$bench "bench/$bench.sh"
   fi
 done
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)

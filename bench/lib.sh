@@ -47,10 +47,11 @@ PY
 }
 
 # record METRIC UNIT BERTH DOCKER BUDGET: prints one result line and, when $BENCH_RESULTS names a
-# file, appends it there as a tab-separated row (BUDGET is text such as "<= 0.1x" or "<= 4 MB").
+# file, appends it there as a tab-separated row (BUDGET is text such as "<= 0.1x" or "<= 4 MB"),
+# tagged with $BENCH_NAME (the script bench/all.sh runs).
 record() {
   local ratio
   ratio=$(python3 -c "import sys; b, d = map(float, sys.argv[1:]); print(f'{b / d:.3f}' if d else '-')" "$3" "$4")
   printf '%-58s berth %10s %-5s docker %10s %-5s ratio %6s  budget %s\n' "$1" "$3" "$2" "$4" "$2" "$ratio" "$5"
-  if [ -n "${BENCH_RESULTS:-}" ]; then printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$BENCH_RESULTS"; fi
+  if [ -n "${BENCH_RESULTS:-}" ]; then printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${BENCH_NAME:-}" >>"$BENCH_RESULTS"; fi
 }

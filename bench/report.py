@@ -12,10 +12,15 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 
 results, markdown, chart, machine, commit = sys.argv[1:6]
-rows = []
+order = ["run", "network", "monitor", "build", "pull", "daemon"]
+tagged = []
 for line in open(results):
-    metric, unit, berth, docker, budget = line.rstrip("\n").split("\t")
-    rows.append((metric, unit, float(berth), float(docker), budget))
+    fields = line.rstrip("\n").split("\t")
+    metric, unit, berth, docker, budget = fields[:5]
+    bench = fields[5] if len(fields) > 5 else ""
+    rank = order.index(bench) if bench in order else len(order)
+    tagged.append((rank, (metric, unit, float(berth), float(docker), budget)))
+rows = [row for _, row in sorted(tagged, key=lambda t: t[0])]
 
 
 def higher_is_better(unit):
