@@ -51,6 +51,7 @@ extension ContainerService {
     unlink(dir + "/exit")
     try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
+    let peer = try networkPeer(of: c)
     let network = try prepareNetwork(c)
 
     let stdioFds: ContainerProcess.Stdio
@@ -80,7 +81,9 @@ extension ContainerService {
       try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
       Trace.mark("cgroup made")
       try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec))
-      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp) { pid in
+      process = try ContainerProcess.start(
+        spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp, joinNetworkOf: peer?.pid
+      ) { pid in
         if let network { try networks.plumb(network, pid: pid) }
       }
     } catch let error as BerthError {
@@ -203,9 +206,10 @@ extension ContainerService {
       workDir: dir + "/work")
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
+    let filesDir = networkFilesDirectory(of: c)
     for file in ["resolv.conf", "hostname", "hosts"] {
       mounts.append(
-        .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
+        .init(destination: "/etc/" + file, type: "bind", source: filesDir + "/" + file, options: ["rbind", "rprivate"]))
     }
     if host.initProcess == true {
       // Read-only: the container must never write to the host's binary.
@@ -217,7 +221,7 @@ extension ContainerService {
     }
     mounts += volumeMounts(for: c)
     var linux = RuntimeSpec.Linux()
-    if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
+    if host.networkMode == "host" || host.networkContainer != nil { linux.namespaces.removeAll { $0 == "network" } }
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths

@@ -22,10 +22,7 @@ extension NetworkService {
   /// then those `network connect` added. Empty for `none` and `host`.
   func networks(of c: ContainerRecord) throws -> [(NetworkRecord, [String])] {
     let mode = c.config.host.networkMode
-    if mode == "none" || mode == "host" { return [] }
-    if mode.hasPrefix("container:") {
-      throw BerthError.invalid("--network container: is not supported yet")
-    }
+    if mode == "none" || mode == "host" || mode.hasPrefix("container:") { return [] }
     let opts = c.config.host.networking ?? NetworkingOptions()
     let primary = try get(mode == "default" ? "bridge" : mode)
     guard primary.isBridge else { return [] }
@@ -180,6 +177,7 @@ extension NetworkService {
     if let primary = plan.attachments.first, !plan.ports.isEmpty {
       try Firewall.publish(tag: plan.tag, address: primary.endpoint.address, bindings: plan.ports)
       Trace.mark("ports published")
+      startProxy(plan)
     }
     for a in plan.attachments where !a.network.isDefaultBridge { try refreshDNS(a.network) }
   }
@@ -198,7 +196,10 @@ extension NetworkService {
       )
     }
     if endpoints.isEmpty && ports == 0 { return }
-    if ports > 0 { Firewall.unpublish(tag: String(containerID.prefix(12))) }
+    if ports > 0 {
+      Firewall.unpublish(tag: String(containerID.prefix(12)))
+      stopProxy(String(containerID.prefix(12)))
+    }
     try store.write { db in
       try db.execute(sql: "DELETE FROM endpoints WHERE container_id = ?", arguments: [containerID])
       try db.execute(sql: "DELETE FROM port_bindings WHERE container_id = ?", arguments: [containerID])

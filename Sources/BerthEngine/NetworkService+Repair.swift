@@ -1,0 +1,63 @@
+import BerthNetwork
+import BerthOCI
+import BerthSystem
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps Berth's firewall rules in step with its records when something else changed the
+/// host's rules (a flush, a firewall reload, a reboot that kept the bridges): every command
+/// asks the kernel for the ruleset generation (one netlink round trip) and, only when it moved
+/// since the last check, lists the rules and puts back what is missing and removes what is
+/// stale (one iptables-save, at most one iptables-restore).
+extension NetworkService {
+  /// `execRoot/networks/firewall.gen`: the generation last found in order.
+  var firewallStampFile: String { paths.execRoot + "/networks/firewall.gen" }
+
+  /// Repairs the rules when the ruleset changed since the last check (cheap otherwise).
+  public func repairFirewallIfChanged() throws {
+    guard let generation = Firewall.rulesetGeneration() else { return }
+    let stamp = (try? FileSystem.read(firewallStampFile)).map { String(decoding: $0, as: UTF8.self) }
+    if stamp == String(generation) { return }
+    _ = try withHostLock { try repairFirewall() }
+    if let now = Firewall.rulesetGeneration() {
+      try? FileSystem.makeDirectory(paths.execRoot + "/networks", mode: 0o711)
+      try? FileSystem.writeAtomically(firewallStampFile, Array(String(now).utf8))
+    }
+  }
+
+  /// Lists the rules and brings Berth's to what this data root's records say: every network
+  /// whose bridge is up, every running container's published ports. Returns whether anything
+  /// changed.
+  @discardableResult
+  public func repairFirewall() throws -> Bool {
+    var expected = Firewall.Expected()
+    for n in try list() where n.isBridge {
+      guard let subnet = n.subnet, Netlink.index(of: n.bridge) != nil else { continue }
+      expected.networks.append((n.bridge, subnet, n.internal))
+    }
+    let (rows, ids) = try store.read { db in
+      (
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT p.*, e.ip FROM port_bindings p JOIN endpoints e
+            ON e.container_id = p.container_id AND e.interface = 'eth0'
+            """),
+        try String.fetchAll(db, sql: "SELECT id FROM containers")
+      )
+    }
+    var byContainer: [String: (IPv4Address, [PortBinding])] = [:]
+    for row in rows {
+      guard let address = IPv4Address(row["ip"] as String) else { continue }
+      let b = PortBinding(
+        hostIP: row["host_ip"], hostPort: row["host_port"], containerPort: row["container_port"], proto: row["proto"])
+      byContainer[String((row["container_id"] as String).prefix(12)), default: (address, [])].1.append(b)
+    }
+    expected.ports = byContainer.map { ($0.key, $0.value.0, $0.value.1) }
+    expected.ownTags = Set(ids.map { String($0.prefix(12)) })
+    return try Firewall.repair(expected)
+  }
+}
