@@ -122,8 +122,11 @@ extension ContainerService {
     Trace.mark("exited")
     let oom = running.cgroup.oomKilled()
     running.cgroup.remove()
+    Trace.mark("cgroup removed")
     try recordExit(running.id, code: code, oom: oom, error: "")
+    Trace.mark("exit recorded")
     releaseNetwork(running.id)
+    Trace.mark("network released")
     if running.autoRemove { try remove(running.id, force: true) }
     Trace.mark("recorded and removed")
     return code

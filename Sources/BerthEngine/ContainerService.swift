@@ -171,8 +171,10 @@ public final class ContainerService: Sendable {
     Cgroup(containerID: c.id).remove()
     releaseNetwork(c.id)
     try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
+    Trace.mark("row deleted")
     if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))
+    Trace.mark("directory removed")
   }
 
   func validName(_ name: String) throws -> String {

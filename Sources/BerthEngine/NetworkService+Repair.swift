@@ -28,6 +28,17 @@ extension NetworkService {
     }
   }
 
+  /// Makes one change of Berth's own (a single iptables-restore: one generation step) without
+  /// making the next command check everything: when the rules were in order just before and
+  /// nobody else changed them meanwhile, the new generation is recorded as in order too.
+  func withOwnRuleChange(_ change: () throws -> Void) rethrows {
+    let before = Firewall.rulesetGeneration()
+    try change()
+    guard let before, let after = Firewall.rulesetGeneration(), after == before &+ 1 else { return }
+    let stamp = (try? FileSystem.read(firewallStampFile)).map { String(decoding: $0, as: UTF8.self) }
+    if stamp == String(before) { try? FileSystem.writeAtomically(firewallStampFile, Array(String(after).utf8)) }
+  }
+
   /// Lists the rules and brings Berth's to what this data root's records say: every network
   /// whose bridge is up, every running container's published ports. Returns whether anything
   /// changed.
