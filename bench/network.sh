@@ -65,7 +65,8 @@ throughput() { # run-prefix…: MB/s of a 1 GiB (sparse) file served by httpd (s
 
 b_run=$(median $berth run --rm busybox true)
 d_run=$(median $docker run --rm busybox true)
+b_none=$(median $berth run --rm --network none busybox true)
 b_tp=$(throughput $berth run); $berth rm -f netbench >/dev/null
 d_tp=$(throughput $docker run); $docker rm -f netbench >/dev/null
-echo "run --rm busybox true (bridge): berth ${b_run} ms, Docker ${d_run} ms, ratio $(echo "scale=3; $b_run / $d_run" | bc)"
+echo "run --rm busybox true (bridge): berth ${b_run} ms, Docker ${d_run} ms, ratio $(echo "scale=3; $b_run / $d_run" | bc) (berth with --network none: ${b_none} ms)"
 echo "1 GiB via published port to localhost: berth ${b_tp} MB/s, Docker ${d_tp} MB/s, ratio $(echo "scale=3; $b_tp / $d_tp" | bc)"

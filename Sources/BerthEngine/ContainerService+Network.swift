@@ -97,7 +97,7 @@ extension ContainerService {
     if primary == n.name || primary == n.id || opts.connected[n.id] != nil {
       throw BerthError(.forbidden, "endpoint with name \(c.name) already exists in network \(n.name)")
     }
-    if ["none", "host"].contains(primary) {
+    if ["none", "host"].contains(primary) || settings.host.networkContainer != nil {
       throw BerthError(
         .forbidden,
         "container sharing network namespace with another container or host cannot be connected to any other network")

@@ -60,6 +60,10 @@ struct NetworkContainerModeTests {
     #expect(missing.err.contains("No such container: nosuch"), "\(missing.err)")
 
     #expect(box.berth(["create", "--name", "later", "--network", "container:base", "busybox", "true"]).code == 0)
+    #expect(box.berth(["network", "create", "extra"]).code == 0)
+    #expect(
+      box.berth(["network", "connect", "extra", "later"]).err.contains(
+        "container sharing network namespace with another container or host cannot be connected to any other network"))
     box.berth(["stop", "-t", "0", "base"])
     let s = box.berth(["start", "later"])
     #expect(s.code != 0)
