@@ -9,9 +9,12 @@ import Glibc
 
 /// Keeps Berth's firewall rules in step with its records when something else changed the
 /// host's rules (a flush, a firewall reload, a reboot that kept the bridges): every command
-/// asks the kernel for the ruleset generation (one netlink round trip) and, only when it moved
-/// since the last check, lists the rules and puts back what is missing and removes what is
-/// stale (one iptables-save, at most one iptables-restore).
+/// asks the kernel for the ruleset generation (one netlink round trip); only when it moved
+/// since the last check does it look for Berth's jumps in the built-in chains (three rule dumps
+/// over netlink), and only when one is gone does it list the rules and put back what is
+/// missing and remove what is stale (one iptables-save, at most one iptables-restore). Other
+/// programs' rule changes that leave Berth's jumps alone (other engines, other data roots) so
+/// cost well under a millisecond.
 extension NetworkService {
   /// `execRoot/networks/firewall.gen`: the generation last found in order.
   var firewallStampFile: String { paths.execRoot + "/networks/firewall.gen" }
@@ -21,7 +24,7 @@ extension NetworkService {
     guard let generation = Firewall.rulesetGeneration() else { return }
     let stamp = (try? FileSystem.read(firewallStampFile)).map { String(decoding: $0, as: UTF8.self) }
     if stamp == String(generation) { return }
-    _ = try withHostLock { try repairFirewall() }
+    if Firewall.jumpsPresent() != true { _ = try withHostLock { try repairFirewall() } }
     if let now = Firewall.rulesetGeneration() {
       try? FileSystem.makeDirectory(paths.execRoot + "/networks", mode: 0o711)
       try? FileSystem.writeAtomically(firewallStampFile, Array(String(now).utf8))

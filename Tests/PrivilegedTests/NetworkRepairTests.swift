@@ -61,8 +61,10 @@ struct NetworkRepairTests {
     #expect(rules.contains("-A FORWARD -j BERTH-FORWARD"))
     #expect(rules.contains("-A INPUT -s 192.0.2.9/32 -j DROP"))
 
-    // A rule of a bridge that no longer exists is stale; a container's missing DNAT rule comes back.
+    // A partial reload: Berth's jump from PREROUTING and a container's DNAT rule gone, and a
+    // rule of a bridge that no longer exists left behind (stale). All is set right.
     inside("iptables -w -t nat -A BERTH-POSTROUTING -s 10.99.0.0/16 ! -o berthdead -j MASQUERADE")
+    inside("iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j BERTH")
     let tag = "berth:" + box.value("{{.Id}}", "keep").prefix(12)
     let dnat = inside("iptables -w -t nat -S BERTH").out.split(separator: "\n").first { $0.contains(tag) }
     #expect(dnat != nil)
@@ -72,6 +74,7 @@ struct NetworkRepairTests {
     let after = inside("iptables-save").out
     #expect(!after.contains("berthdead"))
     #expect(after.contains(tag))
+    #expect(after.contains("-A PREROUTING -m addrtype --dst-type LOCAL -j BERTH"))
     #expect(curl(port) == "kept")
     // Nothing to do: no rule is added twice.
     #expect(berth(["ps"]).code == 0)
