@@ -9,7 +9,7 @@ import Testing
     #expect(ResolvConf.applying(to: Self.host, embeddedDNS: nil, dns: [], search: [], options: []) == Self.host)
     #expect(
       ResolvConf.applying(to: Self.host, embeddedDNS: nil, dns: ["192.0.2.1"], search: ["a.test"], options: ["ndots:2"])
-        == "nameserver 192.0.2.1\nsearch a.test\noptions ndots:2\n")
+        == "search a.test\nnameserver 192.0.2.1\noptions ndots:2\n")
   }
 
   @Test func userNetworksUseTheEmbeddedDNSWithNdots0() {
