@@ -49,7 +49,9 @@ throughput() { # run-prefix…: MB/s of a 1 GiB (sparse) file served by httpd (s
 
 b_run=$(median_ms "$n" "$berth" run --rm busybox true)
 d_run=$(median_ms "$n" "${docker[@]}" run --rm busybox true)
+b_none=$(median_ms "$n" "$berth" run --rm --network none busybox true)
 b_tp=$(throughput "$berth" run); $berth rm -f netbench >/dev/null
 d_tp=$(throughput "${docker[@]}" run); "${docker[@]}" rm -f netbench >/dev/null
 record "run --rm busybox true, default bridge (median of $n)" ms "$b_run" "$d_run" "<= 0.1x"
+echo "berth run --rm --network none busybox true in the same run: $b_none ms"
 record "1 GiB through a published port to localhost" MB/s "$b_tp" "$d_tp" ">= 1.0x"

@@ -44,6 +44,7 @@ extension ContainerService {
         "Conflict. The container name \"/\(name)\" is already in use by container \"\(other ?? "")\". You have to remove (or rename) that container to be able to reuse that name."
       )
     }
+    try networks.renamed(c.id, from: c.name, to: name)
   }
 
   /// Removes every stopped container; returns the removed ids and the space their writable

@@ -51,6 +51,7 @@ extension ContainerService {
     unlink(dir + "/exit")
     try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
+    let peer = try networkPeer(of: c)
     let network = try prepareNetwork(c)
 
     let stdioFds: ContainerProcess.Stdio
@@ -82,7 +83,9 @@ extension ContainerService {
       // The spec as an OCI bundle's config.json, for debugging only: encoding the seccomp
       // profile costs a few milliseconds of every start.
       if Trace.enabled { try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec)) }
-      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp) { pid in
+      process = try ContainerProcess.start(
+        spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp, joinNetworkOf: peer?.pid
+      ) { pid in
         if let network { try networks.plumb(network, pid: pid) }
       }
     } catch let error as BerthError {
@@ -121,8 +124,11 @@ extension ContainerService {
     Trace.mark("exited")
     let oom = running.cgroup.oomKilled()
     running.cgroup.remove()
+    Trace.mark("cgroup removed")
     try recordExit(running.id, code: code, oom: oom, error: "")
+    Trace.mark("exit recorded")
     releaseNetwork(running.id)
+    Trace.mark("network released")
     if running.autoRemove { try remove(running.id, force: true) }
     Trace.mark("recorded and removed")
     return code
@@ -206,9 +212,10 @@ extension ContainerService {
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
     mounts += Cgroup(containerID: c.id).mounts(privileged: host.privileged)
+    let filesDir = networkFilesDirectory(of: c)
     for file in ["resolv.conf", "hostname", "hosts"] {
       mounts.append(
-        .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
+        .init(destination: "/etc/" + file, type: "bind", source: filesDir + "/" + file, options: ["rbind", "rprivate"]))
     }
     if host.initProcess == true {
       // Read-only: the container must never write to the host's binary.
@@ -220,7 +227,7 @@ extension ContainerService {
     }
     mounts += volumeMounts(for: c)
     var linux = RuntimeSpec.Linux()
-    if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
+    if host.networkMode == "host" || host.networkContainer != nil { linux.namespaces.removeAll { $0 == "network" } }
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths

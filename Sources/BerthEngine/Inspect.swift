@@ -110,6 +110,16 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Binds: [String]?
     public var Tmpfs: [String: String]?
     public var VolumesFrom: [String]?
+    /// `-p` as given (`HostPort` empty for a free port, `8000-8010` for a host range).
+    public var PortBindings: [String: [PortDocument]]
+    /// `-P`.
+    public var PublishAllPorts: Bool
+    /// `--dns`, `--dns-option`, `--dns-search`, `--add-host`, `--link` (Docker's `/name:/alias`).
+    public var Dns: [String]
+    public var DnsOptions: [String]
+    public var DnsSearch: [String]
+    public var ExtraHosts: [String]?
+    public var Links: [String]?
   }
 
   /// `HostConfig.RestartPolicy`.
@@ -160,6 +170,7 @@ extension ContainerService {
   public func inspect(_ ref: String) throws -> ContainerInspect {
     let c = try get(ref)
     let dir = paths.container(c.id)
+    let files = networkFilesDirectory(of: c)
     let h = c.config.host
     let argv = c.config.argv
     return ContainerInspect(
@@ -174,8 +185,8 @@ extension ContainerService {
             Status: h.status, FailingStreak: h.failingStreak,
             Log: h.log.map { .init(Start: $0.start, End: $0.end, ExitCode: $0.exitCode, Output: $0.output) })
         }),
-      Image: c.imageID.description, ResolvConfPath: dir + "/resolv.conf", HostnamePath: dir + "/hostname",
-      HostsPath: dir + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
+      Image: c.imageID.description, ResolvConfPath: files + "/resolv.conf", HostnamePath: files + "/hostname",
+      HostsPath: files + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
       RestartCount: c.restartCount, Driver: "overlay2",
       Platform: "linux", MountLabel: "", ProcessLabel: "", AppArmorProfile: "",
       HostConfig: .init(
@@ -194,7 +205,11 @@ extension ContainerService {
         RestartPolicy: .init(
           Name: h.restartPolicy?.name ?? "no", MaximumRetryCount: h.restartPolicy?.maximumRetryCount ?? 0),
         LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:]), Binds: h.binds, Tmpfs: h.tmpfs,
-        VolumesFrom: h.volumesFrom),
+        VolumesFrom: h.volumesFrom, PortBindings: portBindingsDocument(h.networking?.ports ?? []),
+        PublishAllPorts: h.networking?.publishAll ?? false, Dns: h.networking?.dns ?? [],
+        DnsOptions: h.networking?.dnsOptions ?? [], DnsSearch: h.networking?.dnsSearch ?? [],
+        ExtraHosts: h.networking.flatMap { $0.extraHosts.isEmpty ? nil : $0.extraHosts },
+        Links: h.networking.flatMap { $0.links.isEmpty ? nil : $0.links.map { linkDocument($0, container: c.name) } }),
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
