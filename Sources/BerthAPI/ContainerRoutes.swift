@@ -13,7 +13,13 @@ import Glibc
 extension APIServer {
   func createContainer(_ r: APIRequest, _ out: Responder) throws {
     let body = try r.decode(CreateBody.self)
-    let options = try body.options(name: r.query["name"])
+    var options = try body.options(name: r.query["name"])
+    if var net = options.host.networking, !net.connected.isEmpty {
+      // Endpoints are kept by network id.
+      net.connected = Dictionary(
+        uniqueKeysWithValues: try net.connected.map { (try engine.networks.get($0.key).id, $0.value) })
+      options.host.networking = net
+    }
     let c = try engine.containers.create(options)
     out.json(["Id": .string(c.id), "Warnings": []], status: .created)
   }

@@ -18,7 +18,7 @@ extension APIServer {
     var list = try engine.containers.list(all: r.flag("all") || filters["status"] != nil)
     list = list.filter { Self.matches($0, filters) }
     if let limit = try r.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
-    out.json(.array(list.map(Self.summary)))
+    out.json(.array(list.map(summary)))
   }
 
   static func matches(_ c: ContainerRecord, _ filters: [String: [String]]) -> Bool {
@@ -43,15 +43,44 @@ extension APIServer {
     return true
   }
 
-  static func summary(_ c: ContainerRecord) -> JSONValue {
+  /// One entry of `GET /containers/json`, with its published ports and networks.
+  func summary(_ c: ContainerRecord) -> JSONValue {
     let created = Int64(Timestamp.parse(c.created)?.timeIntervalSince1970 ?? 0)
+    var ports: [JSONValue] = []
+    var networks: [(String, JSONValue)] = []
+    if c.state == .running || c.state == .paused {
+      let published = (try? engine.networks.ports(of: c.id)) ?? []
+      for b in published {
+        ports.append([
+          "IP": .string(b.displayHostIP), "PrivatePort": .int(Int64(b.containerPort)),
+          "PublicPort": .int(Int64(b.hostPort)), "Type": .string(b.proto),
+        ])
+      }
+      for key in (c.config.config.exposedPorts ?? [:]).keys.sorted()
+      where !published.contains(where: { $0.portKey == key }) {
+        let parts = key.split(separator: "/").map(String.init)
+        ports.append(["PrivatePort": .int(Int64(parts[0]) ?? 0), "Type": .string(parts.count > 1 ? parts[1] : "tcp")])
+      }
+      for (n, e) in (try? engine.networks.endpoints(of: c.id)) ?? [] {
+        networks.append(
+          (
+            n.name,
+            [
+              "NetworkID": .string(n.id), "IPAddress": .string(e.address.description),
+              "Gateway": .string(n.gateway?.description ?? ""), "IPPrefixLen": .int(Int64(n.subnet?.prefix ?? 0)),
+              "MacAddress": .string(e.mac),
+            ]
+          ))
+      }
+    }
     return [
       "Id": .string(c.id), "Names": [.string("/" + c.name)], "Image": .string(c.imageName),
       "ImageID": .string(c.imageID.description), "Command": .string(c.config.argv.joined(separator: " ")),
-      "Created": .int(created), "Ports": [],
+      "Created": .int(created), "Ports": .array(ports),
       "Labels": .object((c.config.config.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }),
-      "State": .string(c.state.rawValue), "Status": .string(status(c)),
-      "HostConfig": ["NetworkMode": .string(c.config.host.networkMode)], "NetworkSettings": ["Networks": [:]],
+      "State": .string(c.state.rawValue), "Status": .string(Self.status(c)),
+      "HostConfig": ["NetworkMode": .string(c.config.host.networkMode)],
+      "NetworkSettings": ["Networks": .object(networks)],
       "Mounts": [],
     ]
   }

@@ -15,6 +15,8 @@ enum Router {
     case (_, _, "images"): try images(r, out, s, Array(p.dropFirst()))
     case (.POST, 1, "build"): try s.build(r, out)
     case (_, _, "volumes"): try volumes(r, out, s, Array(p.dropFirst()))
+    case (_, _, "networks"): try networks(r, out, s, Array(p.dropFirst()))
+    case (.GET, 1, "events"): try s.streamEvents(r, out)
     default: throw notFound(r)
     }
   }
@@ -92,6 +94,19 @@ enum Router {
     case (.POST, 1) where p[0] == "prune": try s.pruneVolumes(r, out)
     case (.GET, _) where !p.isEmpty: try s.inspectVolume(r, out, p.joined(separator: "/"))
     case (.DELETE, _) where !p.isEmpty: try s.removeVolume(r, out, p.joined(separator: "/"))
+    default: throw notFound(r)
+    }
+  }
+
+  static func networks(_ r: APIRequest, _ out: Responder, _ s: APIServer, _ p: [String]) throws {
+    switch (r.method, p.count) {
+    case (.GET, 0): try s.listNetworks(r, out)
+    case (.POST, 1) where p[0] == "create": try s.createNetwork(r, out)
+    case (.POST, 1) where p[0] == "prune": try s.pruneNetworks(r, out)
+    case (.GET, 1): try s.inspectNetwork(r, out, p[0])
+    case (.DELETE, 1): try s.removeNetwork(r, out, p[0])
+    case (.POST, 2) where p[1] == "connect": try s.connectNetwork(r, out, p[0], connect: true)
+    case (.POST, 2) where p[1] == "disconnect": try s.connectNetwork(r, out, p[0], connect: false)
     default: throw notFound(r)
     }
   }

@@ -87,7 +87,9 @@ public final class ContainerService: Sendable {
       throw error
     }
     Trace.mark("created")
-    return try get(id)
+    let created = try get(id)
+    emit("create", created)
+    return created
   }
 
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
@@ -173,6 +175,7 @@ public final class ContainerService: Sendable {
     try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
     if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))
+    emit("destroy", c)
   }
 
   func validName(_ name: String) throws -> String {
