@@ -17,8 +17,44 @@ extension APIServer {
     let filters = try r.filters()
     var list = try engine.containers.list(all: r.flag("all") || filters["status"] != nil)
     list = list.filter { Self.matches($0, filters) }
+    list = try filterByRelations(list, filters)
     if let limit = try r.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
     out.json(.array(list.map(summary)))
+  }
+
+  /// The filters that look beyond the record: before, since, network, volume, publish, expose.
+  func filterByRelations(_ list: [ContainerRecord], _ filters: [String: [String]]) throws -> [ContainerRecord] {
+    var list = list
+    if let before = filters["before"]?.first {
+      let created = try engine.containers.get(before).created
+      list = list.filter { $0.created < created }
+    }
+    if let since = filters["since"]?.first {
+      let created = try engine.containers.get(since).created
+      list = list.filter { $0.created > created }
+    }
+    if let networks = filters["network"], !networks.isEmpty {
+      let wanted = Set(networks.compactMap { try? engine.networks.get($0).id })
+      list = list.filter { c in
+        ((try? engine.networks.endpoints(of: c.id)) ?? []).contains { wanted.contains($0.0.id) }
+      }
+    }
+    if let volumes = filters["volume"], !volumes.isEmpty {
+      list = list.filter { c in
+        (c.config.mountPoints ?? []).contains { m in volumes.contains { $0 == m.name || $0 == m.destination } }
+      }
+    }
+    for key in ["publish", "expose"] {
+      guard let ports = filters[key], !ports.isEmpty else { continue }
+      list = list.filter { c in
+        let keys: [String] =
+          key == "expose"
+          ? Array((c.config.config.exposedPorts ?? [:]).keys)
+          : ((try? engine.networks.ports(of: c.id)) ?? []).map { key == "publish" ? "\($0.hostPort)/\($0.proto)" : "" }
+        return ports.contains { p in keys.contains(p.contains("/") ? p : p + "/tcp") }
+      }
+    }
+    return list
   }
 
   static func matches(_ c: ContainerRecord, _ filters: [String: [String]]) -> Bool {
@@ -36,6 +72,8 @@ extension APIServer {
         }
       case "ancestor": ok = values.contains { $0 == c.imageName || c.imageID.description.contains($0) }
       case "exited": ok = c.state == .exited && values.contains(String(c.exitCode))
+      case "health": ok = values.contains(c.health?.status ?? "none")
+      case "is-task": ok = values.contains("false")
       default: ok = true
       }
       if !ok { return false }

@@ -10,6 +10,7 @@ enum Router {
     case (.GET, 1, "_ping"), (.HEAD, 1, "_ping"): s.ping(r, out)
     case (.GET, 1, "version"): s.version(r, out)
     case (.GET, 1, "info"): try s.info(r, out)
+    case (.GET, 2, "system") where p[1] == "df": try s.diskUsage(r, out)
     case (_, _, "containers"): try containers(r, out, s, Array(p.dropFirst()))
     case (_, _, "exec"): try exec(r, out, s, Array(p.dropFirst()))
     case (_, _, "images"): try images(r, out, s, Array(p.dropFirst()))
@@ -46,6 +47,12 @@ enum Router {
     case (.GET, "logs"): try s.containerLogs(r, out, id)
     case (.GET, "top"): try s.topContainer(r, out, id)
     case (.GET, "changes"): try s.containerChanges(r, out, id)
+    case (.HEAD, "archive"): s.statArchive(r, out, id)
+    case (.GET, "archive"): try s.getArchive(r, out, id)
+    case (.PUT, "archive"): try s.putArchive(r, out, id)
+    case (.GET, "export"): try s.exportContainer(r, out, id)
+    case (.GET, "stats"): try s.containerStats(r, out, id)
+    case (.POST, "update"): try s.updateContainer(r, out, id)
     case (.POST, "exec"): try s.createExec(r, out, id)
     default: throw notFound(r)
     }
@@ -66,6 +73,7 @@ enum Router {
     case (.GET, 1) where p[0] == "json": return try s.listImages(r, out)
     case (.POST, 1) where p[0] == "create": return try s.createImage(r, out)
     case (.POST, 1) where p[0] == "load": return try s.loadImages(r, out)
+    case (.POST, 1) where p[0] == "prune": return try s.pruneImages(r, out)
     case (.GET, 1) where p[0] == "get": return try s.saveImages(r, out, names: r.queryAll("names"))
     default: break
     }
