@@ -43,7 +43,7 @@ for f in api_swarm_test.py api_service_test.py api_secret_test.py api_config_tes
 done
 cd "$src"
 set +e
-"$dir/venv/bin/pytest" -p no:cacheprovider -q -rA --timeout 60 "${ignored[@]}" -k "not pull and not Pull" \
+"$dir/venv/bin/pytest" -p no:cacheprovider -q -rA --timeout 60 "${ignored[@]}" -k "not pull and not Pull and not swarm" \
   "$@" tests/integration >"$log" 2>&1
 set -e
 python3 - "$log" <<'PY'

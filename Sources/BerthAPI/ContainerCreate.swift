@@ -160,7 +160,13 @@ extension CreateBody {
     try networking(h, into: &net, mode: host.networkMode)
     if let log = h.LogConfig {
       if let type = log.Type, !type.isEmpty, type != "json-file" {
-        throw BerthError.invalid("logging driver \(type) is not supported: only json-file")
+        let known = [
+          "none", "local", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs",
+        ]
+        throw BerthError.invalid(
+          known.contains(type)
+            ? "logging driver \(type) is not supported by berth: only json-file"
+            : "logger: no log driver named '\(type)' is registered")
       }
       if let config = log.Config, !config.isEmpty { host.logOptions = config }
     }

@@ -67,6 +67,23 @@ extension APIServer {
     ]
   }
 
+  /// `POST /commit?container=&repo=&tag=&comment=&author=&changes=&pause=`: a new image from a
+  /// container's changes (the body, a container config, is not applied).
+  func commitContainer(_ r: APIRequest, _ out: Responder) throws {
+    guard let ref = r.query["container"], !ref.isEmpty else { throw BerthError.invalid("container is required") }
+    var o = CommitOptions()
+    if let repo = r.query["repo"], !repo.isEmpty {
+      let tag = r.query["tag"].flatMap { $0.isEmpty ? nil : $0 }
+      o.reference = tag.map { repo + ":" + $0 } ?? repo
+    }
+    o.author = r.query["author"].flatMap { $0.isEmpty ? nil : $0 }
+    o.message = r.query["comment"].flatMap { $0.isEmpty ? nil : $0 }
+    o.changes = r.queryAll("changes").filter { !$0.isEmpty }
+    o.pause = r.query["pause"].map { $0 != "0" && $0.lowercased() != "false" } ?? true
+    let id = try engine.containers.commit(ref, o)
+    out.json(["Id": .string(id.description)], status: .created)
+  }
+
   struct UpdateBody: Decodable {
     var Memory: Int64?
     var MemorySwap: Int64?

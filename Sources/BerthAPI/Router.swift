@@ -15,9 +15,16 @@ enum Router {
     case (_, _, "exec"): try exec(r, out, s, Array(p.dropFirst()))
     case (_, _, "images"): try images(r, out, s, Array(p.dropFirst()))
     case (.POST, 1, "build"): try s.build(r, out)
+    case (.POST, 1, "commit"): try s.commitContainer(r, out)
     case (_, _, "volumes"): try volumes(r, out, s, Array(p.dropFirst()))
     case (_, _, "networks"): try networks(r, out, s, Array(p.dropFirst()))
     case (.GET, 1, "events"): try s.streamEvents(r, out)
+    case (_, _, "swarm"), (_, _, "services"), (_, _, "nodes"), (_, _, "tasks"), (_, _, "secrets"), (_, _, "configs"):
+      // As a Docker daemon outside any swarm.
+      throw BerthError(
+        .unavailable,
+        "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again."
+      )
     default: throw notFound(r)
     }
   }

@@ -1,4 +1,5 @@
 import BerthImage
+import BerthNetwork
 import BerthOCI
 import Foundation
 
@@ -110,6 +111,42 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Binds: [String]?
     public var Tmpfs: [String: String]?
     public var VolumesFrom: [String]?
+    public var PortBindings: [String: [PortDocument]] = [:]
+    public var PublishAllPorts = false
+    public var Links: [String]? = nil
+    public var ExtraHosts: [String]? = nil
+    public var Dns: [String] = []
+    public var DnsSearch: [String] = []
+    public var DnsOptions: [String] = []
+    public var Init: Bool? = nil
+    /// Docker's fields for features Berth does not have, with Docker's default values (clients
+    /// read them unconditionally).
+    public var PidMode = ""
+    public var UTSMode = ""
+    public var IpcMode = "private"
+    public var UsernsMode = ""
+    public var CgroupnsMode = "host"
+    public var Cgroup = ""
+    public var CgroupParent = ""
+    public var Runtime = "runc"
+    public var Isolation = ""
+    public var VolumeDriver = ""
+    public var ShmSize: Int64 = 67_108_864
+    public var OomKillDisable = false
+    public var GroupAdd: [String]? = nil
+    public var Devices: [String] = []
+    public var DeviceCgroupRules: [String]? = nil
+    public var DeviceRequests: [String]? = nil
+    public var ConsoleSize = [0, 0]
+    public var ContainerIDFile = ""
+    public var BlkioWeight = 0
+    public var CpuPeriod: Int64 = 0
+    public var CpuQuota: Int64 = 0
+    public var CpusetCpus = ""
+    public var CpusetMems = ""
+    public var MemoryReservation: Int64 = 0
+    public var MemorySwappiness: Int64? = nil
+    public var OomScoreAdj = 0
   }
 
   /// `HostConfig.RestartPolicy`.
@@ -162,7 +199,7 @@ extension ContainerService {
     let dir = paths.container(c.id)
     let h = c.config.host
     let argv = c.config.argv
-    return ContainerInspect(
+    var inspect = ContainerInspect(
       Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
       State: .init(
         Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
@@ -198,5 +235,26 @@ extension ContainerService {
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
+    inspect.HostConfig.Init = h.initProcess
+    if let n = h.networking {
+      for b in n.ports {
+        let port =
+          b.hostPort == 0 ? "" : b.hostPortEnd > b.hostPort ? "\(b.hostPort)-\(b.hostPortEnd)" : "\(b.hostPort)"
+        inspect.HostConfig.PortBindings[b.portKey, default: []].append(.init(HostIp: b.hostIP, HostPort: port))
+      }
+      inspect.HostConfig.PublishAllPorts = n.publishAll
+      inspect.HostConfig.Links =
+        n.links.isEmpty
+        ? nil
+        : n.links.map { link in
+          let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+          return "/\(parts[0]):/\(c.name)/\(parts.count > 1 ? parts[1] : parts[0])"
+        }
+      inspect.HostConfig.ExtraHosts = n.extraHosts.isEmpty ? nil : n.extraHosts
+      inspect.HostConfig.Dns = n.dns
+      inspect.HostConfig.DnsSearch = n.dnsSearch
+      inspect.HostConfig.DnsOptions = n.dnsOptions
+    }
+    return inspect
   }
 }
