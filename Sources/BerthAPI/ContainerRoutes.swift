@@ -70,6 +70,8 @@ extension APIServer {
       throw BerthError.invalid("Invalid signal: \(name)")
     }
     try engine.containers.kill(ref, signal: signal)
+    // As Docker: a SIGKILL returns once the container is down.
+    if signal == SIGKILL { _ = try? engine.containers.wait(ref) }
     out.send(.noContent)
   }
 

@@ -202,7 +202,7 @@ extension ContainerService {
     var inspect = ContainerInspect(
       Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
       State: .init(
-        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
+        Status: c.state.rawValue, Running: c.state == .running || c.state == .paused, Paused: c.state == .paused,
         Restarting: c.state == .restarting,
         OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
         StartedAt: c.startedAt, FinishedAt: c.finishedAt,
