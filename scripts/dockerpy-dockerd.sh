@@ -8,7 +8,7 @@ command -v dockerd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install 
 work=$(mktemp -d /tmp/berth-dockerpy-dockerd.XXXXXX)
 cleanup() {
   [ -f "$work/dockerd.pid" ] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && sleep 3
-  umount "$work/data/overlay2" 2>/dev/null || true
+  awk -v w="$work" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount -l
   ip link del br-dockerpy 2>/dev/null || true
   rm -rf "$work"
 }

@@ -87,7 +87,15 @@ extension APIServer {
       if quiet { out.writeJSON(["stream": .string(id.description + "\n")]) }
     case .failure(let error):
       let message = APIError.message(of: error)
-      out.writeJSON(["errorDetail": ["message": .string(message)], "error": .string(message)])
+      // A failed RUN carries its exit code, as Docker's classic builder sends it.
+      var detail: [(key: String, value: JSONValue)] = []
+      if let range = message.range(of: "returned a non-zero code: "),
+        let code = Int64(message[range.upperBound...].prefix { $0.isNumber })
+      {
+        detail.append((key: "code", value: .int(code)))
+      }
+      detail.append((key: "message", value: .string(message)))
+      out.writeJSON(["errorDetail": .object(detail), "error": .string(message)])
     }
     _ = try? out.endStream().wait()
   }

@@ -71,7 +71,14 @@ extension APIServer {
     }
     try engine.containers.kill(ref, signal: signal)
     // As Docker: a SIGKILL returns once the container is down.
-    if signal == SIGKILL { _ = try? engine.containers.wait(ref) }
+    if signal == SIGKILL {
+      _ = try? engine.containers.wait(ref)
+      // The monitor records the exit just after the process is reaped.
+      for _ in 0..<200 {
+        guard let c = try? engine.containers.get(ref), c.state == .running || c.state == .paused else { break }
+        usleep(10_000)
+      }
+    }
     out.send(.noContent)
   }
 
