@@ -139,9 +139,12 @@ extension APIServer {
   /// Blocks until condition holds for the container (or `active` turns false); returns the exit
   /// code.
   func waitFor(_ initial: ContainerRecord, condition: String, while active: () -> Bool) -> Int32? {
-    let live: Set<ContainerState> = [.running, .paused, .restarting]
+    // A container its restart policy brings back is not running while it waits to restart, as
+    // Docker sees it; one restarted already (a new start time) has exited in between.
+    let live: Set<ContainerState> = [.running, .paused]
     let exitsBefore = exits.current(initial.id).count
     var sawRunning = live.contains(initial.state)
+    var seenStart: String? = sawRunning ? initial.startedAt : nil
     var lastCode: Int32? = nil
     while active() {
       let recorded = exits.current(initial.id)
@@ -151,9 +154,11 @@ extension APIServer {
       }
       guard let c = try? engine.containers.get(initial.id) else { return lastCode }
       if live.contains(c.state) {
+        if let seen = seenStart, seen != c.startedAt, condition != "removed" { return c.exitCode }
+        seenStart = c.startedAt
         sawRunning = true
       } else {
-        let exited = c.state == .exited || c.state == .dead
+        let exited = c.state == .exited || c.state == .dead || c.state == .restarting
         let code = recorded.count > exitsBefore ? recorded.code ?? c.exitCode : c.exitCode
         switch condition {
         case "not-running": return code
