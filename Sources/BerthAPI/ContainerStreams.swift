@@ -213,6 +213,9 @@ extension APIServer {
     let now = try? engine.containers.get(c.id)
     if let now, [.running, .paused].contains(now.state), attachments.cancel(c.id, token) {
       connectAttach(c.id, relay: relay, mode: mode)
+    } else if !r.flag("stream"), now == nil || [.exited, .dead].contains(now?.state), attachments.cancel(c.id, token) {
+      // stream=0 on a stopped container: nothing more will come (its logs are not replayed yet).
+      client.closeAfterWrites()
     }
   }
 
