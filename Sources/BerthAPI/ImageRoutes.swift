@@ -93,6 +93,25 @@ extension APIServer {
     _ = try? out.endStream().wait()
   }
 
+  /// `POST /images/prune`: dangling images (with `dangling=false`, every image) that no
+  /// container uses.
+  func pruneImages(_ r: APIRequest, _ out: Responder) throws {
+    let filters = try r.filters()
+    let all = filters["dangling"]?.first.map { $0 == "false" || $0 == "0" } ?? false
+    let used = Set(try engine.containers.list(all: true).map(\.imageID))
+    var deleted: [JSONValue] = []
+    var reclaimed: Int64 = 0
+    for image in try engine.images.list() where !used.contains(image.id) && (all || image.tags.isEmpty) {
+      guard let lines = try? engine.images.remove(image.id.description, force: true) else { continue }
+      reclaimed += image.size
+      for line in lines {
+        if line.hasPrefix("Untagged: ") { deleted.append(["Untagged": .string(String(line.dropFirst(10)))]) }
+        if line.hasPrefix("Deleted: ") { deleted.append(["Deleted": .string(String(line.dropFirst(9)))]) }
+      }
+    }
+    out.json(["ImagesDeleted": deleted.isEmpty ? .null : .array(deleted), "SpaceReclaimed": .int(reclaimed)])
+  }
+
   /// `POST /images/load`: the archive body, then Docker's JSON messages.
   func loadImages(_ r: APIRequest, _ out: Responder) throws {
     let path = try bodyPath(r)
@@ -109,6 +128,20 @@ extension APIServer {
 
   /// `POST /images/create?fromSrc=-&repo=…&tag=…&message=…&changes=…`: `docker import`.
   func createImage(_ r: APIRequest, _ out: Responder) throws {
+    if r.query["fromSrc"] == nil, let from = r.query["fromImage"], !from.isEmpty {
+      // Until the registry client lands: an image that is here already is up to date.
+      let tag = r.query["tag"].flatMap { $0.isEmpty ? nil : $0 }
+      let name = tag.map { from.contains("@") ? from : from + ":" + $0 } ?? from
+      if let image = try? engine.images.resolve(name) {
+        let familiar = (try? Reference(parsing: name).withDefaultTag().familiarString) ?? name
+        out.startStream(contentType: "application/json")
+        out.writeJSON(["status": .string("Pulling from \(from)"), "id": .string(tag ?? "latest")])
+        out.writeJSON(["status": .string("Digest: \(image.id)")])
+        out.writeJSON(["status": .string("Status: Image is up to date for \(familiar)")])
+        _ = try? out.endStream().wait()
+        return
+      }
+    }
     guard let source = r.query["fromSrc"] else {
       throw BerthError(
         .unavailable, "pulling images is not supported yet: import images with docker import or load them")

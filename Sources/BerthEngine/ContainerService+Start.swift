@@ -112,6 +112,7 @@ extension ContainerService {
           c.id,
         ])
     }
+    emit("start", c)
     return RunningContainer(
       id: c.id, process: process, cgroup: cgroup, terminalMaster: process.consoleMaster,
       autoRemove: c.config.host.autoRemove)
@@ -185,6 +186,8 @@ extension ContainerService {
           error = ?, finished_at = ?, monitor_pid = 0, monitor_start = 0 WHERE id = ?
           """, arguments: [code, oom, error, finishedAt, id])
     }
+    if oom { emit("oom", id: id) }
+    emit("die", id: id, ["exitCode": String(code)])
   }
 
   /// The OCI runtime spec of a container: its image's layers, Docker's defaults, its settings.

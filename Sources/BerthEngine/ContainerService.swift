@@ -87,7 +87,9 @@ public final class ContainerService: Sendable {
       throw error
     }
     Trace.mark("created")
-    return try get(id)
+    let created = try get(id)
+    emit("create", created)
+    return created
   }
 
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
@@ -175,6 +177,7 @@ public final class ContainerService: Sendable {
     if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))
     Trace.mark("directory removed")
+    emit("destroy", c)
   }
 
   func validName(_ name: String) throws -> String {

@@ -1,4 +1,5 @@
 import BerthImage
+import BerthNetwork
 import BerthOCI
 import Foundation
 
@@ -120,6 +121,35 @@ public struct ContainerInspect: Encodable, Sendable {
     public var DnsSearch: [String]
     public var ExtraHosts: [String]?
     public var Links: [String]?
+    public var Init: Bool? = nil
+    /// Docker's fields for features Berth does not have, with Docker's default values (clients
+    /// read them unconditionally).
+    public var PidMode = ""
+    public var UTSMode = ""
+    public var IpcMode = "private"
+    public var UsernsMode = ""
+    public var CgroupnsMode = "host"
+    public var Cgroup = ""
+    public var CgroupParent = ""
+    public var Runtime = "runc"
+    public var Isolation = ""
+    public var VolumeDriver = ""
+    public var ShmSize: Int64 = 67_108_864
+    public var OomKillDisable = false
+    public var GroupAdd: [String]? = nil
+    public var Devices: [String] = []
+    public var DeviceCgroupRules: [String]? = nil
+    public var DeviceRequests: [String]? = nil
+    public var ConsoleSize = [0, 0]
+    public var ContainerIDFile = ""
+    public var BlkioWeight = 0
+    public var CpuPeriod: Int64 = 0
+    public var CpuQuota: Int64 = 0
+    public var CpusetCpus = ""
+    public var CpusetMems = ""
+    public var MemoryReservation: Int64 = 0
+    public var MemorySwappiness: Int64? = nil
+    public var OomScoreAdj = 0
   }
 
   /// `HostConfig.RestartPolicy`.
@@ -173,10 +203,10 @@ extension ContainerService {
     let files = networkFilesDirectory(of: c)
     let h = c.config.host
     let argv = c.config.argv
-    return ContainerInspect(
+    var inspect = ContainerInspect(
       Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
       State: .init(
-        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
+        Status: c.state.rawValue, Running: c.state == .running || c.state == .paused, Paused: c.state == .paused,
         Restarting: c.state == .restarting,
         OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
         StartedAt: c.startedAt, FinishedAt: c.finishedAt,
@@ -213,5 +243,7 @@ extension ContainerService {
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
+    inspect.HostConfig.Init = h.initProcess
+    return inspect
   }
 }
