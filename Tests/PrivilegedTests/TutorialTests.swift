@@ -34,5 +34,43 @@ struct TutorialTests {
     // Nothing the demo started is left behind.
     #expect(box.berth(["ps", "-aq", "--filter", "status=running"]).out.isEmpty)
     #expect(!box.berth(["network", "ls"]).out.contains("friendlyhello"))
+
+    try throughTheDaemon(box, port: port + 1)
+  }
+
+  /// The same tutorial through `berth daemon` with the real Docker CLI and docker-compose 1.29.2:
+  /// `docker build` (every step from the cache the CLI's build left), `docker images`, then the
+  /// example's docker-compose.yml (the app and Redis) up, two visits, down.
+  func throughTheDaemon(_ box: Sandbox, port: Int) throws {
+    let setup = BerthFixture.shell("\(BerthFixture.repo)/scripts/compose-venv.sh")
+    try #require(setup.code == 0, "compose venv: \(setup.err)")
+    let compose = setup.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    let d = try Daemon(box)
+    let example = "\(BerthFixture.repo)/examples/friendlyhello"
+    let build = d.docker(["build", "-t", "friendlyhello", example], env: ["DOCKER_BUILDKIT": "0"])
+    #expect(build.code == 0, "\(build.err)")
+    #expect(build.out.contains("Using cache") && build.out.contains("Successfully tagged friendlyhello:latest"))
+    #expect(d.docker(["images", "--format", "{{.Repository}}:{{.Tag}}"]).out.contains("friendlyhello:latest"))
+
+    func run(_ args: [String]) -> (code: Int32, out: String, err: String) {
+      BerthFixture.run(
+        compose, ["--project-directory", example, "-p", "tutorial"] + args,
+        env: [
+          "DOCKER_HOST": "unix://" + d.socket, "DOCKER_CONFIG": box.execRoot + "/docker", "WEB_PORT": "\(port)",
+        ])
+    }
+    let up = run(["up", "-d", "--no-build"])
+    #expect(up.code == 0, "\(up.err)")
+    defer { _ = run(["down", "-t", "1"]) }
+    var pages: [String] = []
+    waitUntil(seconds: 20) { BerthFixture.shell("curl -s -o /dev/null http://127.0.0.1:\(port)/favicon.ico").code == 0 }
+    for _ in 0..<2 { pages.append(BerthFixture.shell("curl -s http://127.0.0.1:\(port)/").out) }
+    let web = d.docker(["ps", "-q", "--filter", "name=tutorial_web_1"]).out.trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    #expect(pages.first == "<h3>Hello World!</h3><b>Hostname:</b> \(web)<br/><b>Visits:</b> 1", "\(pages)")
+    #expect(pages.last == "<h3>Hello World!</h3><b>Hostname:</b> \(web)<br/><b>Visits:</b> 2", "\(pages)")
+    let down = run(["down", "-t", "1"])
+    #expect(down.code == 0, "\(down.err)")
+    #expect(d.docker(["ps", "-aq"]).out.isEmpty)
   }
 }
