@@ -6,21 +6,15 @@
 # Usage: bench/daemon.sh [iterations]   (needs root; BERTH=path uses that berth binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 n=${1:-20}
-command -v dockerd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/dev/null
-if [ -z "${BERTH:-}" ]; then
-  swift build -c release --static-swift-stdlib --product berth >/dev/null
-  swift build -c release --product berth-monitor >/dev/null
-  swift build -c release --product berth-init >/dev/null
-fi
-berth=${BERTH:-$PWD/.build/release/berth}
+berth=$(berth_binary)
 work=$(mktemp -d /tmp/berth-daemonbench.XXXXXX)
 had_docker_chains=$(iptables -w -S DOCKER >/dev/null 2>&1 && echo yes || echo no)
 cleanup() {
   [ -n "${berth_pid:-}" ] && kill "$berth_pid" 2>/dev/null
   $berth --data-root "$work/berth-data" --exec-root "$work/berth-exec" __networks-cleanup 2>/dev/null || true
-  [ -f "$work/dockerd.pid" ] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && sleep 2
-  umount "$work/docker-data/overlay2" 2>/dev/null || true
+  stop_dockerd "$work"
   rm -rf "$work"
   if [ "$had_docker_chains" = no ]; then
     for table in filter nat; do
@@ -39,31 +33,15 @@ $berth --data-root "$work/berth-data" --exec-root "$work/berth-exec" daemon -H "
   >"$work/berth.log" 2>&1 &
 berth_pid=$!
 dsock=$work/docker.sock
-dockerd --data-root "$work/docker-data" --exec-root "$work/docker-exec" -H "unix://$dsock" \
-  --pidfile "$work/dockerd.pid" >"$work/dockerd.log" 2>&1 &
-for _ in $(seq 1 100); do
-  docker -H "unix://$dsock" version >/dev/null 2>&1 && docker -H "unix://$bsock" version >/dev/null 2>&1 && break
-  sleep 0.2
-done
+start_dockerd "$work"
+for _ in $(seq 1 100); do docker -H "unix://$bsock" version >/dev/null 2>&1 && break; sleep 0.2; done
 for sock in "$bsock" "$dsock"; do
   docker -H "unix://$sock" import "$work/busybox.tar" busybox >/dev/null
   docker -H "unix://$sock" run --rm busybox true   # bridges made, caches warm
 done
 
-median() { # command…: median wall ms of $n runs
-  python3 - "$n" "$@" <<'PY'
-import statistics, subprocess, sys, time
-n, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
-for _ in range(n):
-    s = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    times.append((time.perf_counter() - s) * 1000)
-print(f"{statistics.median(times):.1f}")
-PY
-}
-b=$(median docker -H "unix://$bsock" run --rm busybox true)
-d=$(median docker -H "unix://$dsock" run --rm busybox true)
+b=$(median_ms "$n" docker -H "unix://$bsock" run --rm busybox true)
+d=$(median_ms "$n" docker -H "unix://$dsock" run --rm busybox true)
 
 sleep 3   # idle
 mem() { # pid: "RSS_KB PRIVATE_KB"
@@ -78,7 +56,6 @@ printf 'idle berth daemon          RSS %6.1f MB  private %6.1f MB\n' "$(echo "$b
 printf 'idle dockerd + containerd  RSS %6.1f MB  private %6.1f MB  (dockerd %.1f + containerd %.1f MB RSS)\n' \
   "$(echo "($drss+$crss)/1024" | bc -l)" "$(echo "($dpriv+$cpriv)/1024" | bc -l)" \
   "$(echo "$drss/1024" | bc -l)" "$(echo "$crss/1024" | bc -l)"
-printf 'daemon RSS ratio berth/docker %.3f   (budget: berth <= 20 MB)\n' "$(echo "$brss/($drss+$crss)" | bc -l)"
-printf 'docker run --rm busybox true via berth daemon  median %8.1f ms\n' "$b"
-printf 'docker run --rm busybox true via dockerd       median %8.1f ms\n' "$d"
-printf 'run ratio berth/docker %.3f   (budget: <= 0.2x)\n' "$(echo "$b/$d" | bc -l)"
+record "idle daemon RSS (Docker: dockerd + containerd)" MB "$(echo "scale=1; $brss / 1024" | bc)" \
+  "$(echo "scale=1; ($drss + $crss) / 1024" | bc)" "<= 20 MB"
+record "docker run --rm busybox true through the daemon (median of $n)" ms "$b" "$d" "<= 0.2x"
