@@ -1,8 +1,11 @@
 /// Where a registry named in a reference is reached, as Docker decides it.
 ///
 /// `docker.io` (Docker Hub) is served by `registry-1.docker.io`; other domains are their own host.
-/// Plain HTTP is allowed only for loopback names and the configured insecure registries; those are
-/// tried over HTTPS first, without certificate verification, then over HTTP (Docker's order).
+/// Plain HTTP is allowed only for loopback names and the configured insecure registries. Those are
+/// probed over plain HTTP first, then over HTTPS without certificate verification (unless a CA is
+/// configured): the reverse of Docker's order, because a plain HTTP server never answers a TLS
+/// hello (the probe would wait for its timeout), while a TLS server answers plain HTTP at once
+/// with a 400 that the probe recognises.
 public struct RegistryHost: Sendable, Hashable {
   /// The domain as written in references: `docker.io`, `localhost:5000`.
   public var domain: String
@@ -24,7 +27,7 @@ public struct RegistryHost: Sendable, Hashable {
   }
 
   /// The schemes to try, in order.
-  public var schemes: [String] { insecure ? ["https", "http"] : ["https"] }
+  public var schemes: [String] { insecure ? ["http", "https"] : ["https"] }
 
   /// The key of this registry in `config.json`'s `auths`.
   public var authKey: String { domain == Reference.defaultDomain ? RegistryHost.dockerHubAuthKey : domain }

@@ -53,7 +53,7 @@ struct RegistryTypesTests {
     #expect(hub.schemes == ["https"])
     #expect(hub.authKey == "https://index.docker.io/v1/")
     let local = RegistryHost(domain: "localhost:5000")
-    #expect(local.host == "localhost:5000" && local.insecure && local.schemes == ["https", "http"])
+    #expect(local.host == "localhost:5000" && local.insecure && local.schemes == ["http", "https"])
     #expect(RegistryHost(domain: "127.0.0.1:5000").insecure)
     #expect(RegistryHost(domain: "[::1]:5000").insecure)
     #expect(!RegistryHost(domain: "registry.example.com").insecure)

@@ -112,8 +112,9 @@ final class LocalRegistry: @unchecked Sendable {
   }
 
   deinit {
+    // SIGKILL: the test process blocks SIGTERM, and python inherits that mask.
     for p in processes where p.isRunning {
-      p.terminate()
+      kill(p.processIdentifier, SIGKILL)
       p.waitUntilExit()
     }
     BerthFixture.shell("rm -rf '\(dir)'")

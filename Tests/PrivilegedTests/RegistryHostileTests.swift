@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Hostile registry answers each give a clear error and leave no blob, layer or image behind.
 @Suite(.enabled(if: isRoot, "needs root"), .serialized)
 struct RegistryHostileTests {
@@ -17,8 +21,9 @@ struct RegistryHostileTests {
       LocalRegistry.waitForPort(port)
     }
 
+    // SIGKILL: the test process blocks SIGTERM, and python inherits that mask.
     deinit {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
     }
   }

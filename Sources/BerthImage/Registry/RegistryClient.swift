@@ -132,8 +132,12 @@ public final class RegistryClient: Sendable {
       var request = HTTPClientRequest(url: "\(candidate)://\(host.host)/v2/")
       request.tlsConfiguration = tls
       do {
-        let response = try await http.execute(request, timeout: .seconds(30))
-        _ = try? await response.body.collect(upTo: 1 << 16)
+        let response = try await http.execute(request, timeout: .seconds(15))
+        let body = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
+        // A TLS server's answer to plain HTTP ("Client sent an HTTP request to an HTTPS server").
+        if candidate == "http", response.status == .badRequest, body.contains("HTTPS") || body.contains("https") {
+          continue
+        }
         scheme.withLock { $0 = candidate }
         return "\(candidate)://\(host.host)"
       } catch {
@@ -142,7 +146,8 @@ public final class RegistryClient: Sendable {
     }
     throw BerthError(
       .unavailable,
-      "Get \"https://\(host.host)/v2/\": \(lastError.map(RegistryClient.describe) ?? "unreachable")")
+      "Get \"\(host.schemes.last ?? "https")://\(host.host)/v2/\": \(lastError.map(RegistryClient.describe) ?? "unreachable")"
+    )
   }
 
   /// The registry's error body, `{"errors":[{"code":…,"message":…}]}`, as `: code: message`.
