@@ -169,4 +169,26 @@ struct RegistryTests {
     #expect(none.code != 0)
     #expect(none.err.contains("no matching manifest for linux/s390x"), "\(none.err)")
   }
+
+  @Test func runAndBuildPullAMissingImage() throws {
+    let registry = try LocalRegistry()
+    let (_, ref, _) = try Self.pushed(registry, "auto/busybox:1")
+    let target = try Sandbox(image: false)
+    let never = target.berth(["run", "--rm", "--pull", "never", "--network", "none", ref, "true"])
+    #expect(never.code == 125)
+    #expect(never.err.contains("No such image: \(ref)"), "\(never.err)")
+    let run = target.berth(["run", "--rm", "--network", "none", ref, "echo", "auto"])
+    #expect(run.out == "auto\n", "\(run.err)")
+    #expect(run.err.contains("Unable to find image '\(ref)' locally"), "\(run.err)")
+
+    let builder = try Sandbox(image: false)
+    let context = builder.dataRoot + "-context"
+    try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+    try "FROM \(ref)\nRUN echo built > /built\n".write(
+      toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
+    let build = builder.berth(["build", "--network", "none", "-t", "built", context])
+    #expect(build.code == 0, "\(build.out)\(build.err)")
+    #expect(build.out.contains("Pull complete"))
+    #expect(builder.berth(["run", "--rm", "--network", "none", "built", "cat", "/built"]).out == "built\n")
+  }
 }
