@@ -109,10 +109,7 @@ extension APIServer {
 
   /// `POST /images/create?fromSrc=-&repo=…&tag=…&message=…&changes=…`: `docker import`.
   func createImage(_ r: APIRequest, _ out: Responder) throws {
-    guard let source = r.query["fromSrc"] else {
-      throw BerthError(
-        .unavailable, "pulling images is not supported yet: import images with docker import or load them")
-    }
+    guard let source = r.query["fromSrc"] else { return try pullImage(r, out) }
     guard source == "-" else { throw BerthError.invalid("only fromSrc=- (the request body) is supported") }
     let path = try bodyPath(r)
     defer { if r.bodyFile == nil { unlink(path) } }

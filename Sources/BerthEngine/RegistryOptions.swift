@@ -15,6 +15,8 @@ public struct RegistryOptions: Sendable {
   public var maxConcurrentUploads: Int
   /// The Docker config file holding credentials.
   public var configFile: DockerConfigFile
+  /// Credentials that take the place of the config file's (the API's `X-Registry-Auth`).
+  public var credentials: RegistryCredentials?
 
   /// Options from the environment.
   public init() {
@@ -27,6 +29,11 @@ public struct RegistryOptions: Sendable {
     configFile = DockerConfigFile()
   }
 
+  /// Uses these credentials instead of the config file's.
+  public mutating func useCredentials(username: String, password: String) {
+    credentials = RegistryCredentials(username: username, password: password)
+  }
+
   /// Where a reference's registry is.
   public func host(for reference: Reference) -> RegistryHost {
     RegistryHost(domain: reference.domain, insecureRegistries: insecureRegistries)
@@ -35,7 +42,7 @@ public struct RegistryOptions: Sendable {
   /// A client for a reference's registry with the stored credentials.
   public func client(for reference: Reference) throws -> RegistryClient {
     let host = host(for: reference)
-    return RegistryClient(host: host, credentials: try configFile.credentials(for: host))
+    return RegistryClient(host: host, credentials: try credentials ?? configFile.credentials(for: host))
   }
 }
 

@@ -191,4 +191,21 @@ struct RegistryTests {
     #expect(build.out.contains("Pull complete"))
     #expect(builder.berth(["run", "--rm", "--network", "none", "built", "cat", "/built"]).out == "built\n")
   }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/docker"), "needs the docker CLI"))
+  func dockerCLIPullsThroughTheDaemon() throws {
+    let registry = try LocalRegistry()
+    let (_, ref, digest) = try Self.pushed(registry, "api/busybox:1")
+    let box = try Sandbox(image: false)
+    let d = try Daemon(box)
+    let pull = d.docker(["pull", ref])
+    #expect(pull.code == 0, "\(pull.out)\(pull.err)")
+    #expect(pull.out.contains("Pull complete"), "\(pull.out)")
+    #expect(pull.out.contains("Digest: \(digest)"))
+    #expect(pull.out.contains("Status: Downloaded newer image for \(ref)"))
+    #expect(d.docker(["run", "--rm", "--network", "none", ref, "echo", "via api"]).out == "via api\n")
+    let missing = d.docker(["pull", "\(registry.address)/api/nothing:1"])
+    #expect(missing.code != 0)
+    #expect(missing.err.contains("not found"), "\(missing.err)")
+  }
 }
