@@ -56,8 +56,9 @@ for l in 1 2 3 4; do
   mkdir -p "$ctx/l$l"
   for f in 1 2 3 4; do
     head -c 10M /dev/urandom >"$ctx/l$l/random$f"
-    find /usr/share/doc /usr/lib/x86_64-linux-gnu -type f -size -2M 2>/dev/null | head -c 2000000 | \
-      xargs cat 2>/dev/null | head -c 10M >"$ctx/l$l/text$f"
+    # Text-like bytes: this machine's docs and libraries (the pipe ends early on purpose).
+    { find /usr/share/doc /usr/lib/x86_64-linux-gnu -type f -size -2M 2>/dev/null | xargs cat 2>/dev/null |
+      head -c 10M >"$ctx/l$l/text$f"; } || true
   done
 done
 printf 'FROM busybox\nCOPY l1 /l1\nCOPY l2 /l2\nCOPY l3 /l3\nCOPY l4 /l4\n' >"$ctx/Dockerfile"
