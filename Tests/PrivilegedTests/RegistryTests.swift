@@ -208,4 +208,31 @@ struct RegistryTests {
     #expect(missing.code != 0)
     #expect(missing.err.contains("not found"), "\(missing.err)")
   }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd"), "needs dockerd"))
+  func dockerdAndBerthPullEachOthersPushes() throws {
+    let registry = try LocalRegistry()
+    let (_, fromBerth, _) = try Self.pushed(registry, "interop/berth:1")
+    let dockerd = try Dockerd(work: NSTemporaryDirectory() + "berth-interop-\(UUID().uuidString.prefix(6))")
+    defer { dockerd.stop() }
+    // dockerd treats 127.0.0.0/8 as an insecure registry by default.
+    let pulled = dockerd.cli(["pull", fromBerth])
+    #expect(pulled.code == 0, "\(pulled.out)\(pulled.err)")
+    #expect(
+      dockerd.cli(["run", "--rm", "--network", "none", fromBerth, "echo", "dockerd ran it"]).out == "dockerd ran it\n")
+
+    let fromDocker = "\(registry.address)/interop/docker:1"
+    #expect(dockerd.cli(["tag", fromBerth, fromDocker]).code == 0)
+    let pushed = dockerd.cli(["push", fromDocker])
+    #expect(pushed.code == 0, "\(pushed.out)\(pushed.err)")
+    let dockerDigest = pushed.out.split(separator: "\n").last { $0.contains(": digest: ") }.map {
+      String($0.split(separator: " ")[2])
+    }
+    let target = try Sandbox(image: false)
+    let pull = target.berth(["pull", fromDocker])
+    #expect(pull.code == 0, "\(pull.out)\(pull.err)")
+    #expect(
+      target.berth(["run", "--rm", "--network", "none", fromDocker, "echo", "berth ran it"]).out == "berth ran it\n")
+    #expect(dockerDigest.map { pull.out.contains("Digest: \($0)") } == true, "\(pushed.out) \(pull.out)")
+  }
 }
