@@ -64,7 +64,7 @@ let package = Package(
     .target(
       name: "BerthAPI",
       dependencies: [
-        "BerthEngine", "BerthOCI", "BerthRuntime", "BerthSystem", "BerthTemplate", "CBerth",
+        "BerthEngine", "BerthNetwork", "BerthOCI", "BerthRuntime", "BerthSystem", "BerthTemplate", "CBerth",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

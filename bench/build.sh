@@ -1,34 +1,24 @@
 #!/usr/bin/env bash
 # Measures `berth build` next to Debian's dockerd (classic builder, DOCKER_BUILDKIT=0) in one run:
-#   1. a tutorial-like image on a locally bootstrapped Debian base (bench/debian-base.sh):
+#   1. a tutorial-like image on a locally bootstrapped Debian base (scripts/debian-rootfs.sh):
 #      apt step, pip step (flask, redis), COPY of the app — cold build and fully cached rebuild;
 #   2. a COPY-heavy image (10,000 small files) on busybox — cold build (--no-cache, median).
 # Prints the times and the ratios against the budgets (cached rebuild <= 1.0x Docker, COPY-heavy
 # cold build <= 0.5x Docker). Both engines build with --network host (dockerd runs without its
 # bridge so it leaves no rules behind). Usage: bench/build.sh [iterations]   (root)
-# BERTH=path/to/berth uses that binary instead of building a release one.
+# BERTH=path/to/berth measures that binary instead of building a release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 n=${1:-3}
-scripts/deps.sh
-if [ -z "${BERTH:-}" ]; then
-  swift build -c release --static-swift-stdlib --product berth >/dev/null
-  BERTH=$PWD/.build/release/berth
-fi
-base=$(bench/debian-base.sh)
+scripts/deps.sh >/dev/null
+BERTH=$(berth_binary)
+base=$(scripts/debian-rootfs.sh)
 work=$(mktemp -d /tmp/berth-bench-build.XXXXXX)
-sock=$work/docker.sock
-cleanup() {
-  [ -f "$work/dockerd.pid" ] && kill "$(cat "$work/dockerd.pid")" 2>/dev/null && sleep 2
-  umount "$work/docker-data/overlay2" "$work/docker-exec/netns/default" 2>/dev/null || true
-  rm -rf "$work"
-}
+cleanup() { stop_dockerd "$work"; rm -rf "$work"; }
 trap cleanup EXIT
 export BERTH_DATA_ROOT=$work/berth-data BERTH_EXEC_ROOT=$work/berth-exec
-docker=(docker -H "unix://$sock")
-dockerd --data-root "$work/docker-data" --exec-root "$work/docker-exec" -H "unix://$sock" \
-  --pidfile "$work/dockerd.pid" --iptables=false --bridge=none >"$work/dockerd.log" 2>&1 &
-for _ in $(seq 1 100); do "${docker[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
+start_dockerd "$work" --iptables=false --bridge=none
 
 rootfs=$(scripts/busybox-rootfs.sh "$work/busybox")
 tar -C "$rootfs" -cf "$work/busybox.tar" .
@@ -65,9 +55,7 @@ if __name__ == "__main__":
 PY
 cat >"$app/Dockerfile" <<'DOCKERFILE'
 FROM debian-bench
-# The machine's CA bundle (copied in by bench/debian-base.sh) for pip's TLS.
-ENV PIP_CERT=/usr/local/share/ca-certificates/host-bundle.crt
-RUN apt-get update && apt-get install -y --no-install-recommends procps && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends python3-pip procps && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt /app/
 RUN pip install --break-system-packages --no-cache-dir -r requirements.txt
@@ -112,8 +100,6 @@ grep -q "Using cache" "$work/last.log"
 bh=$(for _ in $(seq 1 "$n"); do timed "$BERTH" build --no-cache -t heavy "$heavy"; done | median)
 dh=$(for _ in $(seq 1 "$n"); do timed "${docker[@]}" build --no-cache -t heavy "$heavy"; done | median)
 
-ratio() { echo "scale=3; $1 / $2" | bc -l; }
-printf '%-44s %10s %10s %8s %s\n' "" "berth ms" "docker ms" "ratio" "budget"
-printf '%-44s %10s %10s %8s %s\n' "tutorial image, cold build (apt, pip)" "$bc_cold" "$dc_cold" "$(ratio "$bc_cold" "$dc_cold")" "-"
-printf '%-44s %10s %10s %8s %s\n' "tutorial image, cached rebuild (median $n)" "$bc_hot" "$dc_hot" "$(ratio "$bc_hot" "$dc_hot")" "<= 1.0"
-printf '%-44s %10s %10s %8s %s\n' "COPY 10,000 files, cold build (median $n)" "$bh" "$dh" "$(ratio "$bh" "$dh")" "<= 0.5"
+record "tutorial image, cold build (apt, pip)" ms "$bc_cold" "$dc_cold" "-"
+record "tutorial image, fully cached rebuild (median of $n)" ms "$bc_hot" "$dc_hot" "<= 1.0x"
+record "COPY of 10,000 files, cold build (median of $n)" ms "$bh" "$dh" "<= 0.5x"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Berth needs to build, test and run.
 set -euo pipefail
-packages=(libarchive-dev libseccomp-dev pkg-config busybox-static iptables iproute2 procps curl runc skopeo docker.io python3 python3-pip bc debootstrap libcurl4-openssl-dev docker-registry apache2-utils python3-cryptography openssl)
+packages=(libarchive-dev libseccomp-dev pkg-config busybox-static iptables iproute2 procps curl runc skopeo docker.io python3 python3-pip python3-venv bc debootstrap libcurl4-openssl-dev docker-registry apache2-utils python3-cryptography openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,3 +16,5 @@ if ! python3 -c "import dockerfile" 2>/dev/null; then
   command -v pip3 >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-pip; }
   pip3 install -q --break-system-packages dockerfile==3.4.0 || echo "note: PyPI dockerfile not installed" >&2
 fi
+# docker-compose 1.29.2 (PyPI) in a venv: the daemon's compose test drives it.
+"$(dirname "$0")/compose-venv.sh" >/dev/null || echo "note: docker-compose venv not installed" >&2

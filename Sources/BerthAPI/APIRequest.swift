@@ -76,7 +76,15 @@ struct APIRequest: Sendable {
 
   /// Decodes the JSON body; an empty body decodes as `{}`, a malformed one is a 400.
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
-    let bytes = body.isEmpty ? Array("{}".utf8) : body
+    var bytes = body.isEmpty ? Array("{}".utf8) : body
+    if let bodyFile {
+      // A body above the memory limit was spilled to a file: JSON is read back up to its limit.
+      var st = stat()
+      guard stat(bodyFile, &st) == 0, Int(st.st_size) <= HTTPHandler.jsonLimit,
+        let data = FileManager.default.contents(atPath: bodyFile)
+      else { throw BerthError.invalid("request body too large: JSON bodies are limited to 16 MiB") }
+      bytes = Array(data)
+    }
     do {
       return try JSONDecoder().decode(type, from: Data(bytes))
     } catch {

@@ -56,7 +56,40 @@ public final class APIServer: Sendable {
     let path = address.hasPrefix("unix://") ? String(address.dropFirst(7)) : address
     guard path.hasPrefix("/") else { throw BerthError.invalid("invalid daemon address: \(address)") }
     try FileSystem.makeDirectory(PathName.parent(path), mode: 0o755)
-    let bootstrap = ServerBootstrap(group: group)
+    let channel: any Channel
+    do {
+      channel = try bootstrap().bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
+    } catch {
+      throw BerthError(.unavailable, "cannot listen on \(path): \(error)")
+    }
+    chmod(path, 0o660)
+    if let groupName, let entry = getgrnam(groupName) { chown(path, 0, entry.pointee.gr_gid) }
+    channels.add(channel)
+  }
+
+  /// Listens on TCP (`tcp://127.0.0.1:2375`). Without TLS the API is root on this machine for
+  /// whoever reaches it, so only loopback addresses are accepted.
+  public func listen(tcp address: String) throws {
+    let rest = address.hasPrefix("tcp://") ? String(address.dropFirst(6)) : address
+    guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
+      (1...65535).contains(port)
+    else { throw BerthError.invalid("invalid daemon address \(address): want tcp://HOST:PORT") }
+    var host = String(rest[..<colon])
+    if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    if host.isEmpty { host = "127.0.0.1" }
+    guard host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
+      throw BerthError.invalid(
+        "refusing to listen on \(address) without TLS: anyone who reaches it controls this machine; use 127.0.0.1")
+    }
+    do {
+      channels.add(try bootstrap().bind(host: host, port: port).wait())
+    } catch {
+      throw BerthError(.unavailable, "cannot listen on \(address): \(error)")
+    }
+  }
+
+  private func bootstrap() -> ServerBootstrap {
+    ServerBootstrap(group: group)
       .serverChannelOption(ChannelOptions.backlog, value: 256)
       .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { [self] channel in
@@ -68,15 +101,6 @@ public final class APIServer: Sendable {
           try sync.addHandler(HTTPHandler(server: self), name: "http-handler")
         }
       }
-    let channel: any Channel
-    do {
-      channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
-    } catch {
-      throw BerthError(.unavailable, "cannot listen on \(path): \(error)")
-    }
-    chmod(path, 0o660)
-    if let groupName, let entry = getgrnam(groupName) { chown(path, 0, entry.pointee.gr_gid) }
-    channels.add(channel)
   }
 
   /// Serves until every listening socket is closed.

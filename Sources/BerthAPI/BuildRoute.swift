@@ -63,11 +63,16 @@ extension APIServer {
     }
     thread.start()
     let result: Result<Digest, any Error>
+    // Docker sends the image's id before "Successfully built" and "Successfully tagged".
+    let trailer = TrailerLines()
     do {
       result = .success(
         try builder.build(request) { event in
           guard !quiet, let text = Self.text(of: event) else { return }
-          lock.withLock { _ = out.writeJSON(["stream": .string(text)]) }
+          switch event {
+          case .built, .tagged: trailer.append(text)
+          default: lock.withLock { _ = out.writeJSON(["stream": .string(text)]) }
+          }
         })
     } catch {
       result = .failure(error)
@@ -78,10 +83,19 @@ extension APIServer {
     switch result {
     case .success(let id):
       out.writeJSON(["aux": ["ID": .string(id.description)]])
+      for line in trailer.lines { out.writeJSON(["stream": .string(line)]) }
       if quiet { out.writeJSON(["stream": .string(id.description + "\n")]) }
     case .failure(let error):
       let message = APIError.message(of: error)
-      out.writeJSON(["errorDetail": ["message": .string(message)], "error": .string(message)])
+      // A failed RUN carries its exit code, as Docker's classic builder sends it.
+      var detail: [(key: String, value: JSONValue)] = []
+      if let range = message.range(of: "returned a non-zero code: "),
+        let code = Int64(message[range.upperBound...].prefix { $0.isNumber })
+      {
+        detail.append((key: "code", value: .int(code)))
+      }
+      detail.append((key: "message", value: .string(message)))
+      out.writeJSON(["errorDetail": .object(detail), "error": .string(message)])
     }
     _ = try? out.endStream().wait()
   }
@@ -111,4 +125,13 @@ extension APIServer {
     for (k, v) in object { result[k] = v as? String }
     return result
   }
+}
+
+/// Lines held back until the end of a build.
+final class TrailerLines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var held: [String] = []
+
+  func append(_ line: String) { lock.withLock { held.append(line) } }
+  var lines: [String] { lock.withLock { held } }
 }

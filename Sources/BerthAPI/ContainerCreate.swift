@@ -1,4 +1,5 @@
 import BerthEngine
+import BerthNetwork
 import BerthOCI
 import BerthRuntime
 import Foundation
@@ -22,6 +23,26 @@ struct CreateBody: Decodable {
   var StopSignal: String?
   var StopTimeout: Int?
   var HostConfig: HostConfigBody?
+  var ExposedPorts: [String: EmptyObject]?
+  var NetworkingConfig: NetworkingConfigBody?
+
+  struct NetworkingConfigBody: Decodable {
+    var EndpointsConfig: [String: EndpointBody]?
+  }
+
+  /// One network's endpoint settings (`NetworkingConfig.EndpointsConfig`, `network connect`).
+  struct EndpointBody: Decodable {
+    var Aliases: [String]?
+    var IPAMConfig: IPAMBody?
+    var Links: [String]?
+
+    struct IPAMBody: Decodable { var IPv4Address: String? }
+  }
+
+  struct PortBindingBody: Decodable {
+    var HostIp: String?
+    var HostPort: String?
+  }
 
   struct HostConfigBody: Decodable {
     var AutoRemove: Bool?
@@ -43,6 +64,13 @@ struct CreateBody: Decodable {
     var Init: Bool?
     var LogConfig: LogConfigBody?
     var NetworkMode: String?
+    var PortBindings: [String: [PortBindingBody]?]?
+    var PublishAllPorts: Bool?
+    var Links: [String]?
+    var ExtraHosts: [String]?
+    var Dns: [String]?
+    var DnsSearch: [String]?
+    var DnsOptions: [String]?
   }
 
   struct RestartPolicyBody: Decodable {
@@ -109,8 +137,14 @@ extension CreateBody {
     o.stopSignal = (StopSignal ?? "").isEmpty ? nil : StopSignal
     o.stopTimeout = StopTimeout
     o.volumes = (Volumes ?? [:]).keys.sorted()
-    guard let h = HostConfig else { return o }
     var host = HostSettings()
+    var net = NetworkingOptions()
+    net.expose = (ExposedPorts ?? [:]).keys.sorted()
+    guard let h = HostConfig else {
+      if net != NetworkingOptions() { host.networking = net }
+      o.host = host
+      return o
+    }
     host.autoRemove = h.AutoRemove ?? false
     host.privileged = h.Privileged ?? false
     host.readonlyRootfs = h.ReadonlyRootfs ?? false
@@ -123,9 +157,16 @@ extension CreateBody {
     host.pidsLimit = max(0, h.PidsLimit ?? 0)
     host.initProcess = h.Init
     if let mode = h.NetworkMode, !mode.isEmpty { host.networkMode = mode }
+    try networking(h, into: &net, mode: host.networkMode)
     if let log = h.LogConfig {
       if let type = log.Type, !type.isEmpty, type != "json-file" {
-        throw BerthError.invalid("logging driver \(type) is not supported: only json-file")
+        let known = [
+          "none", "local", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs",
+        ]
+        throw BerthError.invalid(
+          known.contains(type)
+            ? "logging driver \(type) is not supported by berth: only json-file"
+            : "logger: no log driver named '\(type)' is registered")
       }
       if let config = log.Config, !config.isEmpty { host.logOptions = config }
     }
@@ -150,8 +191,47 @@ extension CreateBody {
     if let tmpfs = h.Tmpfs, !tmpfs.isEmpty { host.tmpfs = tmpfs }
     if let from = h.VolumesFrom, !from.isEmpty { host.volumesFrom = from }
     if let mounts = h.Mounts, !mounts.isEmpty { host.mounts = try mounts.map { try $0.spec() } }
+    if net != NetworkingOptions() { host.networking = net }
     o.host = host
     return o
+  }
+}
+
+extension CreateBody {
+  /// Published ports, links, hosts, DNS and the endpoints of `NetworkingConfig`: the endpoint
+  /// of the primary network gives aliases and address; the others are connected as by
+  /// `network connect`.
+  func networking(_ h: HostConfigBody, into net: inout NetworkingOptions, mode: String) throws {
+    for (key, bindings) in (h.PortBindings ?? [:]).sorted(by: { $0.key < $1.key }) {
+      let list = bindings ?? []
+      for b in list.isEmpty ? [PortBindingBody()] : list {
+        let ip = b.HostIp ?? ""
+        let spec = (ip.contains(":") ? "[\(ip)]" : ip) + ":" + (b.HostPort ?? "") + ":" + key
+        net.ports += try PortBinding.parse(spec)
+      }
+    }
+    net.publishAll = h.PublishAllPorts ?? false
+    // The API's form of a link is `/target:/self/alias`; the CLI sends `target:alias`.
+    net.links = (h.Links ?? []).map { link in
+      let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+      let target = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+      guard parts.count == 2 else { return target }
+      return target + ":" + (parts[1].split(separator: "/").last.map(String.init) ?? parts[1])
+    }
+    net.extraHosts = h.ExtraHosts ?? []
+    net.dns = h.Dns ?? []
+    net.dnsSearch = h.DnsSearch ?? []
+    net.dnsOptions = h.DnsOptions ?? []
+    for (name, endpoint) in NetworkingConfig?.EndpointsConfig ?? [:] {
+      let aliases = endpoint.Aliases ?? []
+      if name == mode || (mode == "default" && name == "bridge") {
+        net.aliases = mode == "default" || mode == "bridge" ? [] : aliases
+        if let ip = endpoint.IPAMConfig?.IPv4Address, !ip.isEmpty { net.ipv4 = ip }
+        net.links += endpoint.Links ?? []
+      } else {
+        net.connected[name] = aliases
+      }
+    }
   }
 }
 

@@ -13,7 +13,13 @@ import Glibc
 extension APIServer {
   func createContainer(_ r: APIRequest, _ out: Responder) throws {
     let body = try r.decode(CreateBody.self)
-    let options = try body.options(name: r.query["name"])
+    var options = try body.options(name: r.query["name"])
+    if var net = options.host.networking, !net.connected.isEmpty {
+      // Endpoints are kept by network id.
+      net.connected = Dictionary(
+        uniqueKeysWithValues: try net.connected.map { (try engine.networks.get($0.key).id, $0.value) })
+      options.host.networking = net
+    }
     let c = try engine.containers.create(options)
     out.json(["Id": .string(c.id), "Warnings": []], status: .created)
   }
@@ -64,6 +70,15 @@ extension APIServer {
       throw BerthError.invalid("Invalid signal: \(name)")
     }
     try engine.containers.kill(ref, signal: signal)
+    // As Docker: a SIGKILL returns once the container is down.
+    if signal == SIGKILL {
+      _ = try? engine.containers.wait(ref)
+      // The monitor records the exit just after the process is reaped.
+      for _ in 0..<200 {
+        guard let c = try? engine.containers.get(ref), c.state == .running || c.state == .paused else { break }
+        usleep(10_000)
+      }
+    }
     out.send(.noContent)
   }
 
@@ -124,9 +139,12 @@ extension APIServer {
   /// Blocks until condition holds for the container (or `active` turns false); returns the exit
   /// code.
   func waitFor(_ initial: ContainerRecord, condition: String, while active: () -> Bool) -> Int32? {
-    let live: Set<ContainerState> = [.running, .paused, .restarting]
+    // A container its restart policy brings back is not running while it waits to restart, as
+    // Docker sees it; one restarted already (a new start time) has exited in between.
+    let live: Set<ContainerState> = [.running, .paused]
     let exitsBefore = exits.current(initial.id).count
     var sawRunning = live.contains(initial.state)
+    var seenStart: String? = sawRunning ? initial.startedAt : nil
     var lastCode: Int32? = nil
     while active() {
       let recorded = exits.current(initial.id)
@@ -136,9 +154,11 @@ extension APIServer {
       }
       guard let c = try? engine.containers.get(initial.id) else { return lastCode }
       if live.contains(c.state) {
+        if let seen = seenStart, seen != c.startedAt, condition != "removed" { return c.exitCode }
+        seenStart = c.startedAt
         sawRunning = true
       } else {
-        let exited = c.state == .exited || c.state == .dead
+        let exited = c.state == .exited || c.state == .dead || c.state == .restarting
         let code = recorded.count > exitsBefore ? recorded.code ?? c.exitCode : c.exitCode
         switch condition {
         case "not-running": return code

@@ -17,8 +17,44 @@ extension APIServer {
     let filters = try r.filters()
     var list = try engine.containers.list(all: r.flag("all") || filters["status"] != nil)
     list = list.filter { Self.matches($0, filters) }
+    list = try filterByRelations(list, filters)
     if let limit = try r.int("limit"), limit > 0 { list = Array(list.prefix(limit)) }
-    out.json(.array(list.map(Self.summary)))
+    out.json(.array(list.map(summary)))
+  }
+
+  /// The filters that look beyond the record: before, since, network, volume, publish, expose.
+  func filterByRelations(_ list: [ContainerRecord], _ filters: [String: [String]]) throws -> [ContainerRecord] {
+    var list = list
+    if let before = filters["before"]?.first {
+      let created = try engine.containers.get(before).created
+      list = list.filter { $0.created < created }
+    }
+    if let since = filters["since"]?.first {
+      let created = try engine.containers.get(since).created
+      list = list.filter { $0.created > created }
+    }
+    if let networks = filters["network"], !networks.isEmpty {
+      let wanted = Set(networks.compactMap { try? engine.networks.get($0).id })
+      list = list.filter { c in
+        ((try? engine.networks.endpoints(of: c.id)) ?? []).contains { wanted.contains($0.0.id) }
+      }
+    }
+    if let volumes = filters["volume"], !volumes.isEmpty {
+      list = list.filter { c in
+        (c.config.mountPoints ?? []).contains { m in volumes.contains { $0 == m.name || $0 == m.destination } }
+      }
+    }
+    for key in ["publish", "expose"] {
+      guard let ports = filters[key], !ports.isEmpty else { continue }
+      list = list.filter { c in
+        let keys: [String] =
+          key == "expose"
+          ? Array((c.config.config.exposedPorts ?? [:]).keys)
+          : ((try? engine.networks.ports(of: c.id)) ?? []).map { key == "publish" ? "\($0.hostPort)/\($0.proto)" : "" }
+        return ports.contains { p in keys.contains(p.contains("/") ? p : p + "/tcp") }
+      }
+    }
+    return list
   }
 
   static func matches(_ c: ContainerRecord, _ filters: [String: [String]]) -> Bool {
@@ -36,6 +72,8 @@ extension APIServer {
         }
       case "ancestor": ok = values.contains { $0 == c.imageName || c.imageID.description.contains($0) }
       case "exited": ok = c.state == .exited && values.contains(String(c.exitCode))
+      case "health": ok = values.contains(c.health?.status ?? "none")
+      case "is-task": ok = values.contains("false")
       default: ok = true
       }
       if !ok { return false }
@@ -43,15 +81,44 @@ extension APIServer {
     return true
   }
 
-  static func summary(_ c: ContainerRecord) -> JSONValue {
+  /// One entry of `GET /containers/json`, with its published ports and networks.
+  func summary(_ c: ContainerRecord) -> JSONValue {
     let created = Int64(Timestamp.parse(c.created)?.timeIntervalSince1970 ?? 0)
+    var ports: [JSONValue] = []
+    var networks: [(String, JSONValue)] = []
+    if c.state == .running || c.state == .paused {
+      let published = (try? engine.networks.reportedPorts(of: c.id)) ?? []
+      for b in published {
+        ports.append([
+          "IP": .string(b.displayHostIP), "PrivatePort": .int(Int64(b.containerPort)),
+          "PublicPort": .int(Int64(b.hostPort)), "Type": .string(b.proto),
+        ])
+      }
+      for key in (c.config.config.exposedPorts ?? [:]).keys.sorted()
+      where !published.contains(where: { $0.portKey == key }) {
+        let parts = key.split(separator: "/").map(String.init)
+        ports.append(["PrivatePort": .int(Int64(parts[0]) ?? 0), "Type": .string(parts.count > 1 ? parts[1] : "tcp")])
+      }
+      for (n, e) in (try? engine.networks.endpoints(of: c.id)) ?? [] {
+        networks.append(
+          (
+            n.name,
+            [
+              "NetworkID": .string(n.id), "IPAddress": .string(e.address.description),
+              "Gateway": .string(n.gateway?.description ?? ""), "IPPrefixLen": .int(Int64(n.subnet?.prefix ?? 0)),
+              "MacAddress": .string(e.mac),
+            ]
+          ))
+      }
+    }
     return [
       "Id": .string(c.id), "Names": [.string("/" + c.name)], "Image": .string(c.imageName),
       "ImageID": .string(c.imageID.description), "Command": .string(c.config.argv.joined(separator: " ")),
-      "Created": .int(created), "Ports": [],
+      "Created": .int(created), "Ports": .array(ports),
       "Labels": .object((c.config.config.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }),
-      "State": .string(c.state.rawValue), "Status": .string(status(c)),
-      "HostConfig": ["NetworkMode": .string(c.config.host.networkMode)], "NetworkSettings": ["Networks": [:]],
+      "State": .string(c.state.rawValue), "Status": .string(Self.status(c)),
+      "HostConfig": ["NetworkMode": .string(c.config.host.networkMode)],
+      "NetworkSettings": ["Networks": .object(networks)],
       "Mounts": [],
     ]
   }
@@ -146,6 +213,9 @@ extension APIServer {
     let now = try? engine.containers.get(c.id)
     if let now, [.running, .paused].contains(now.state), attachments.cancel(c.id, token) {
       connectAttach(c.id, relay: relay, mode: mode)
+    } else if !r.flag("stream"), now == nil || [.exited, .dead].contains(now?.state), attachments.cancel(c.id, token) {
+      // stream=0 on a stopped container: nothing more will come (its logs are not replayed yet).
+      client.closeAfterWrites()
     }
   }
 
@@ -197,25 +267,5 @@ extension APIServer {
       }
     }
     out.send(.ok)
-  }
-}
-
-/// go-units HumanDuration, as `docker ps` prints it.
-enum HumanDuration {
-  static func text(_ seconds: Double) -> String {
-    let s = Int(seconds)
-    if s < 1 { return "Less than a second" }
-    if s == 1 { return "1 second" }
-    if s < 60 { return "\(s) seconds" }
-    let m = s / 60
-    if m == 1 { return "About a minute" }
-    if m < 60 { return "\(m) minutes" }
-    let h = Int((seconds / 3600).rounded())
-    if h == 1 { return "About an hour" }
-    if h < 48 { return "\(h) hours" }
-    if h < 24 * 7 * 2 { return "\(h / 24) days" }
-    if h < 24 * 30 * 2 { return "\(h / 24 / 7) weeks" }
-    if h < 24 * 365 * 2 { return "\(h / 24 / 30) months" }
-    return "\(h / 24 / 365) years"
   }
 }

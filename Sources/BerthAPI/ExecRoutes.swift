@@ -104,24 +104,31 @@ extension APIServer {
     if e.tty { try startExecTerminal(e, out) } else { try startExecPipes(e, out) }
   }
 
+  /// The process starts only once the connection is hijacked: output written before the
+  /// client reads the 101 could otherwise be swallowed by the client's buffered read of it.
   private func startExecTerminal(_ e: ExecInstance, _ out: Responder) throws {
-    let process = try engine.containers.startExecProcess(
-      e.containerID, e.options, stdio: .terminal(stdin: e.attachStdin))
-    guard let master = process.consoleMaster else { throw BerthError.internal("exec: no terminal") }
+    let relay = ClientRelayHandler(forwardInput: e.attachStdin)
+    guard (try? out.hijack(contentType: "application/vnd.docker.raw-stream", relay: relay).wait()) != nil,
+      let client = relay.channel
+    else { return }
+    let process: ContainerProcess
+    do {
+      process = try engine.containers.startExecProcess(
+        e.containerID, e.options, stdio: .terminal(stdin: e.attachStdin))
+    } catch {
+      client.writeAndFlush(ByteBuffer(string: APIError.message(of: error) + "\r\n"), promise: nil)
+      client.closeAfterWrites()
+      return
+    }
+    guard let master = process.consoleMaster else {
+      client.closeAfterWrites()
+      return
+    }
     execs.update(e.id) {
       $0.running = true
       $0.pid = process.pid
       $0.consoleMaster = master
     }
-    let relay = ClientRelayHandler(forwardInput: e.attachStdin)
-    do {
-      try out.hijack(contentType: "application/vnd.docker.raw-stream", relay: relay).wait()
-    } catch {
-      close(master)
-      finishExec(e.id, process: process, outputs: [])
-      return
-    }
-    guard let client = relay.channel else { return }
     let pty = try? NIOPipeBootstrap(group: group).channelInitializer { channel in
       channel.eventLoop.makeCompletedFuture {
         try channel.pipeline.syncOperations.addHandler(SourceRelayHandler(client: client, stream: nil, onEnd: {}))
@@ -139,6 +146,13 @@ extension APIServer {
         throw BerthError.internal("exec: pipe: \(String(cString: strerror(errno)))")
       }
     }
+    let relay = ClientRelayHandler(forwardInput: e.attachStdin)
+    guard (try? out.hijack(contentType: "application/vnd.docker.multiplexed-stream", relay: relay).wait()) != nil,
+      let client = relay.channel
+    else {
+      for p in pipes { for fd in p { close(fd) } }
+      return
+    }
     let process: ContainerProcess
     do {
       process = try engine.containers.startExecProcess(
@@ -146,7 +160,14 @@ extension APIServer {
         stdio: .files(stdin: e.attachStdin ? pipes[0][0] : -1, stdout: pipes[1][1], stderr: pipes[2][1]))
     } catch {
       for p in pipes { for fd in p { close(fd) } }
-      throw error
+      // Docker's clients print what comes on stderr of a failed exec.
+      let message = Array((APIError.message(of: error) + "\n").utf8)
+      var frame: [UInt8] = [2, 0, 0, 0] + withUnsafeBytes(of: UInt32(message.count).bigEndian, Array.init)
+      frame += message
+      client.writeAndFlush(ByteBuffer(bytes: frame), promise: nil)
+      execs.update(e.id) { $0.exitCode = 126 }
+      client.closeAfterWrites()
+      return
     }
     close(pipes[0][0])
     close(pipes[1][1])
@@ -155,15 +176,6 @@ extension APIServer {
       $0.running = true
       $0.pid = process.pid
     }
-    let relay = ClientRelayHandler(forwardInput: e.attachStdin)
-    do {
-      try out.hijack(contentType: "application/vnd.docker.multiplexed-stream", relay: relay).wait()
-    } catch {
-      for fd in [pipes[0][1], pipes[1][0], pipes[2][0]] { close(fd) }
-      finishExec(e.id, process: process, outputs: [])
-      return
-    }
-    guard let client = relay.channel else { return }
     var outputs: [any Channel] = []
     for (stream, fd) in [(UInt8(1), pipes[1][0]), (UInt8(2), pipes[2][0])] {
       let channel = try? NIOPipeBootstrap(group: group).channelInitializer { channel in

@@ -93,6 +93,25 @@ extension APIServer {
     _ = try? out.endStream().wait()
   }
 
+  /// `POST /images/prune`: dangling images (with `dangling=false`, every image) that no
+  /// container uses.
+  func pruneImages(_ r: APIRequest, _ out: Responder) throws {
+    let filters = try r.filters()
+    let all = filters["dangling"]?.first.map { $0 == "false" || $0 == "0" } ?? false
+    let used = Set(try engine.containers.list(all: true).map(\.imageID))
+    var deleted: [JSONValue] = []
+    var reclaimed: Int64 = 0
+    for image in try engine.images.list() where !used.contains(image.id) && (all || image.tags.isEmpty) {
+      guard let lines = try? engine.images.remove(image.id.description, force: true) else { continue }
+      reclaimed += image.size
+      for line in lines {
+        if line.hasPrefix("Untagged: ") { deleted.append(["Untagged": .string(String(line.dropFirst(10)))]) }
+        if line.hasPrefix("Deleted: ") { deleted.append(["Deleted": .string(String(line.dropFirst(9)))]) }
+      }
+    }
+    out.json(["ImagesDeleted": deleted.isEmpty ? .null : .array(deleted), "SpaceReclaimed": .int(reclaimed)])
+  }
+
   /// `POST /images/load`: the archive body, then Docker's JSON messages.
   func loadImages(_ r: APIRequest, _ out: Responder) throws {
     let path = try bodyPath(r)

@@ -89,9 +89,9 @@ final class Responder: @unchecked Sendable {
   }
 
   /// Sends the head of a streamed (chunked) response.
-  func startStream(contentType: String, status: HTTPResponseStatus = .ok) {
+  func startStream(contentType: String, status: HTTPResponseStatus = .ok, headers: [(String, String)] = []) {
     guard markStarted() else { return }
-    let h = head(status, [("Content-Type", contentType), ("Transfer-Encoding", "chunked")])
+    let h = head(status, [("Content-Type", contentType), ("Transfer-Encoding", "chunked")] + headers)
     _ = try? channel.writeAndFlush(HTTPServerResponsePart.head(h)).wait()
   }
 

@@ -12,11 +12,33 @@ extension APIServer {
   }
 
   func listVolumes(_ r: APIRequest, _ out: Responder) throws {
-    let docs = try engine.volumes.list().map { try engine.volumes.inspect($0.name) }
+    let filters = try r.filters()
+    let docs = try engine.volumes.list().filter { v in
+      filters.allSatisfy { key, values in
+        values.isEmpty || Self.volumeMatches(v, key: key, values: values)
+      }
+    }.map { try engine.volumes.inspect($0.name) }
     let encoder = JSONEncoder()
     let data = try encoder.encode(docs)
     let volumes = try JSONDecoder().decode(JSONValue.self, from: data)
     out.json(["Volumes": volumes, "Warnings": []])
+  }
+
+  /// Docker's volume filters: name (substring), driver, label, dangling.
+  static func volumeMatches(_ v: VolumeRecord, key: String, values: [String]) -> Bool {
+    switch key {
+    case "name": return values.contains { v.name.contains($0) }
+    case "driver": return values.contains(v.driver)
+    case "dangling":
+      let dangling = values.contains { $0 == "true" || $0 == "1" }
+      return v.users.isEmpty == dangling
+    case "label":
+      return values.allSatisfy { f in
+        let kv = f.split(separator: "=", maxSplits: 1).map(String.init)
+        return kv.count == 1 ? v.labels[kv[0]] != nil : v.labels[kv[0]] == kv[1]
+      }
+    default: return true
+    }
   }
 
   func createVolume(_ r: APIRequest, _ out: Responder) throws {

@@ -15,6 +15,7 @@ extension ContainerService {
     }
     try Cgroup(containerID: c.id).setFrozen(true)
     try setState(c.id, .paused)
+    emit("pause", c)
   }
 
   /// Thaws a paused container.
@@ -23,6 +24,7 @@ extension ContainerService {
     guard c.state == .paused else { throw BerthError.conflict("Container \(c.id) is not paused") }
     try Cgroup(containerID: c.id).setFrozen(false)
     try setState(c.id, .running)
+    emit("unpause", c)
   }
 
   /// Gives a container a new name.
@@ -36,6 +38,7 @@ extension ContainerService {
       try store.write { db in
         try db.execute(sql: "UPDATE containers SET name = ? WHERE id = ?", arguments: [name, c.id])
       }
+      emit("rename", id: c.id, ["oldName": "/" + c.name])
     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
       let other = try store.read { db in
         try String.fetchOne(db, sql: "SELECT id FROM containers WHERE name = ?", arguments: [name])
@@ -44,6 +47,7 @@ extension ContainerService {
         "Conflict. The container name \"/\(name)\" is already in use by container \"\(other ?? "")\". You have to remove (or rename) that container to be able to reuse that name."
       )
     }
+    try networks.renamed(c.id, from: c.name, to: name)
   }
 
   /// Removes every stopped container; returns the removed ids and the space their writable

@@ -52,32 +52,20 @@ extension ContainerService {
     }
     for entry in opts.extraHosts {
       let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
-      if parts.count == 2 { hosts += "\(parts[1])\t\(parts[0])\n" }
+      guard parts.count == 2 else { continue }
+      // `host-gateway`: the host's address on the default bridge, as Docker's default.
+      let address = parts[1] == "host-gateway" ? (try? networks.get("bridge").gateway?.description) ?? "" : parts[1]
+      hosts += "\(address)\t\(parts[0])\n"
     }
     if let primary = plan?.attachments.first { hosts += "\(primary.endpoint.address)\t\(hostname)\n" }
     try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
 
-    var resolv = ResolvConf.forContainer()
-    let userNetwork = plan?.attachments.first.map { !$0.network.isDefaultBridge } ?? false
-    if userNetwork || !opts.dns.isEmpty || !opts.dnsSearch.isEmpty || !opts.dnsOptions.isEmpty {
-      var lines = resolv.split(separator: "\n").map(String.init)
-      if userNetwork, let gw = plan?.attachments.first?.network.gateway {
-        lines.removeAll { $0.hasPrefix("nameserver") }
-        lines.append("nameserver \(gw)")
-      } else if !opts.dns.isEmpty {
-        lines.removeAll { $0.hasPrefix("nameserver") }
-        lines += opts.dns.map { "nameserver \($0)" }
-      }
-      if !opts.dnsSearch.isEmpty {
-        lines.removeAll { $0.hasPrefix("search") || $0.hasPrefix("domain") }
-        lines.append("search " + opts.dnsSearch.joined(separator: " "))
-      }
-      if !opts.dnsOptions.isEmpty {
-        lines.removeAll { $0.hasPrefix("options") }
-        lines.append("options " + opts.dnsOptions.joined(separator: " "))
-      }
-      resolv = lines.joined(separator: "\n") + "\n"
-    }
+    // The embedded DNS listens on the network's gateway rather than Docker's 127.0.0.11: it is
+    // one responder per network on the host side, with no listener inside each container.
+    let embedded = plan?.attachments.first.flatMap { $0.network.isDefaultBridge ? nil : $0.network.gateway }
+    let resolv = ResolvConf.applying(
+      to: ResolvConf.forContainer(), embeddedDNS: embedded?.description, dns: opts.dns, search: opts.dnsSearch,
+      options: opts.dnsOptions)
     try FileSystem.write(dir + "/resolv.conf", Array(resolv.utf8))
   }
 
@@ -86,14 +74,14 @@ extension ContainerService {
   public func portsColumn(_ c: ContainerRecord) -> String {
     guard c.state == .running || c.state == .paused else { return "" }
     let exposed = Array((c.config.config.exposedPorts ?? [:]).keys)
-    return PortBinding.render(bindings: (try? networks.ports(of: c.id)) ?? [], exposed: exposed)
+    return PortBinding.render(bindings: (try? networks.reportedPorts(of: c.id)) ?? [], exposed: exposed)
   }
 
   /// `port CONTAINER [PRIVATE_PORT[/PROTO]]`: the published ports.
   public func publishedPorts(_ ref: String) throws -> (ContainerRecord, [PortBinding]) {
     let c = try get(ref)
     guard c.state == .running else { return (c, []) }
-    return (c, try networks.ports(of: c.id).sorted { ($0.containerPort, $0.proto) < ($1.containerPort, $1.proto) })
+    return (c, try networks.reportedPorts(of: c.id))
   }
 
   /// Adds a container to a network (`network connect`): a running one gets its interface now.
@@ -109,7 +97,7 @@ extension ContainerService {
     if primary == n.name || primary == n.id || opts.connected[n.id] != nil {
       throw BerthError(.forbidden, "endpoint with name \(c.name) already exists in network \(n.name)")
     }
-    if ["none", "host"].contains(primary) {
+    if ["none", "host"].contains(primary) || settings.host.networkContainer != nil {
       throw BerthError(
         .forbidden,
         "container sharing network namespace with another container or host cannot be connected to any other network")
@@ -156,14 +144,15 @@ extension ContainerService {
 extension ContainerService {
   /// Checks `--network` and the options that depend on it at create time, and adds `--expose`d
   /// ports to the config, as Docker does.
-  func validateNetworking(_ host: inout HostSettings, config: inout ContainerConfig) throws {
+  func validateNetworking(_ host: inout HostSettings, config: inout ContainerConfig, hostnameGiven: Bool = false) throws
+  {
     let mode = host.networkMode
     let opts = host.networking ?? NetworkingOptions()
     switch mode {
     case "default", "bridge", "none", "host": break
     default:
-      if mode.hasPrefix("container:") {
-        throw BerthError.invalid("--network container: is not supported yet")
+      if host.networkContainer != nil {
+        return try validateSharedNetwork(&host, config: &config, hostnameGiven: hostnameGiven)
       }
       _ = try networks.get(mode)
     }

@@ -51,6 +51,7 @@ extension ContainerService {
     unlink(dir + "/exit")
     try prepareVolumes(for: c, lowerDirs: images.layerDirectories(of: imageConfig))
     var spec = try runtimeSpec(for: c, imageConfig: imageConfig)
+    let peer = try networkPeer(of: c)
     let network = try prepareNetwork(c)
 
     let stdioFds: ContainerProcess.Stdio
@@ -79,8 +80,12 @@ extension ContainerService {
     do {
       try cgroup.create(spec.linux.resources, privileged: spec.linux.privileged)
       Trace.mark("cgroup made")
-      try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec))
-      process = try ContainerProcess.start(spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp) { pid in
+      // The spec as an OCI bundle's config.json, for debugging only: encoding the seccomp
+      // profile costs a few milliseconds of every start.
+      if Trace.enabled { try FileSystem.write(dir + "/config.json", try JSONEncoder().encode(spec)) }
+      process = try ContainerProcess.start(
+        spec: spec, cgroup: cgroup, stdio: stdioFds, seccomp: seccomp, joinNetworkOf: peer?.pid
+      ) { pid in
         if let network { try networks.plumb(network, pid: pid) }
       }
     } catch let error as BerthError {
@@ -107,6 +112,7 @@ extension ContainerService {
           c.id,
         ])
     }
+    emit("start", c)
     return RunningContainer(
       id: c.id, process: process, cgroup: cgroup, terminalMaster: process.consoleMaster,
       autoRemove: c.config.host.autoRemove)
@@ -119,8 +125,11 @@ extension ContainerService {
     Trace.mark("exited")
     let oom = running.cgroup.oomKilled()
     running.cgroup.remove()
+    Trace.mark("cgroup removed")
     try recordExit(running.id, code: code, oom: oom, error: "")
+    Trace.mark("exit recorded")
     releaseNetwork(running.id)
+    Trace.mark("network released")
     if running.autoRemove { try remove(running.id, force: true) }
     Trace.mark("recorded and removed")
     return code
@@ -177,6 +186,8 @@ extension ContainerService {
           error = ?, finished_at = ?, monitor_pid = 0, monitor_start = 0 WHERE id = ?
           """, arguments: [code, oom, error, finishedAt, id])
     }
+    if oom { emit("oom", id: id) }
+    emit("die", id: id, ["exitCode": String(code)])
   }
 
   /// The OCI runtime spec of a container: its image's layers, Docker's defaults, its settings.
@@ -203,9 +214,11 @@ extension ContainerService {
       workDir: dir + "/work")
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
+    mounts += Cgroup(containerID: c.id).mounts(privileged: host.privileged)
+    let filesDir = networkFilesDirectory(of: c)
     for file in ["resolv.conf", "hostname", "hosts"] {
       mounts.append(
-        .init(destination: "/etc/" + file, type: "bind", source: dir + "/" + file, options: ["rbind", "rprivate"]))
+        .init(destination: "/etc/" + file, type: "bind", source: filesDir + "/" + file, options: ["rbind", "rprivate"]))
     }
     if host.initProcess == true {
       // Read-only: the container must never write to the host's binary.
@@ -217,17 +230,17 @@ extension ContainerService {
     }
     mounts += volumeMounts(for: c)
     var linux = RuntimeSpec.Linux()
-    if host.networkMode == "host" { linux.namespaces.removeAll { $0 == "network" } }
+    if host.networkMode == "host" || host.networkContainer != nil { linux.namespaces.removeAll { $0 == "network" } }
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths
-      linux.readonlyPaths = RuntimeSpec.defaultReadonlyPaths
+      linux.readonlyPaths = RuntimeSpec.defaultReadonlyPaths + ["/sys/fs/cgroup"]
       linux.devices = RuntimeSpec.defaultDevices
       if !SecurityOptions.seccompUnconfined(host) {
         linux.seccomp = host.seccompProfile ?? SeccompProfile.dockerDefault()
       }
     } else {
-      mounts[1] = .init(destination: "/dev", type: "bind", source: "/dev", options: ["rbind", "nosuid"])
+      linux.devices = RuntimeSpec.hostDevices()
     }
     if host.memory > 0 { linux.resources.memory = host.memory }
     if host.memorySwap != 0 { linux.resources.memorySwap = host.memorySwap }

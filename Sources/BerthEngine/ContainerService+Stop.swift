@@ -21,6 +21,7 @@ extension ContainerService {
       try setManuallyStopped(c.id)
     }
     if Glibc.kill(c.pid, signal) != 0 { throw SystemError("kill", String(c.pid)) }
+    emit("kill", c, ["signal": String(signal)])
   }
 
   /// Stops a container: its stop signal (the image's STOPSIGNAL, SIGTERM by default), then
@@ -46,6 +47,7 @@ extension ContainerService {
       }
     }
     try waitForRecord(c)
+    emit("stop", c)
   }
 
   /// Waits until a container is not running and returns its exit code (`docker wait`).

@@ -57,7 +57,7 @@ public final class ContainerService: Sendable {
     host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     for opt in host.securityOpt { try SecurityOptions.validate(opt, host: &host) }
-    try validateNetworking(&host, config: &config)
+    try validateNetworking(&host, config: &config, hostnameGiven: options.hostname != nil)
     let mountPoints = try resolveMounts(host, imageVolumes: (config.volumes ?? [:]).keys.sorted())
     let settings = ContainerSettings(
       config: config, host: host, argv: run.argv, mountPoints: mountPoints.isEmpty ? nil : mountPoints)
@@ -87,7 +87,9 @@ public final class ContainerService: Sendable {
       throw error
     }
     Trace.mark("created")
-    return try get(id)
+    let created = try get(id)
+    emit("create", created)
+    return created
   }
 
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
@@ -171,8 +173,11 @@ public final class ContainerService: Sendable {
     Cgroup(containerID: c.id).remove()
     releaseNetwork(c.id)
     try store.write { db in try db.execute(sql: "DELETE FROM containers WHERE id = ?", arguments: [c.id]) }
+    Trace.mark("row deleted")
     if volumes || c.config.host.autoRemove { removeAnonymousVolumes(of: c) }
     try FileSystem.removeTree(paths.container(c.id))
+    Trace.mark("directory removed")
+    emit("destroy", c)
   }
 
   func validName(_ name: String) throws -> String {

@@ -97,6 +97,8 @@ public final class ImageService: Sendable {
       try db.execute(
         sql: "UPDATE images SET last_tag_time = ? WHERE id = ?", arguments: [Timestamp.now(), image.id.description])
     }
+    EventJournal(paths: paths).emit(
+      type: "image", action: "tag", id: image.id.description, attributes: ["name": ref.familiarString])
   }
 
   /// Removes a tag or an image as `docker rmi` does; returns the `Untagged:` / `Deleted:` lines.
@@ -137,10 +139,14 @@ public final class ImageService: Sendable {
   }
 
   private func untag(_ tags: [String], deleting image: ImageRecord?) throws {
+    let ids = tags.map { (try? resolve($0))?.id.description ?? image?.id.description ?? "" }
     try store.write { db in
       for t in tags { try db.execute(sql: "DELETE FROM tags WHERE name = ?", arguments: [t]) }
       if let image { try db.execute(sql: "DELETE FROM images WHERE id = ?", arguments: [image.id.description]) }
     }
+    let journal = EventJournal(paths: paths)
+    for (t, id) in zip(tags, ids) { journal.emit(type: "image", action: "untag", id: id, attributes: ["name": t]) }
+    if let image { journal.emit(type: "image", action: "delete", id: image.id.description, attributes: [:]) }
   }
 
   /// Removes the blobs and layers of a deleted image that no remaining image uses.

@@ -1,4 +1,5 @@
 import BerthImage
+import BerthNetwork
 import BerthOCI
 import Foundation
 
@@ -110,6 +111,45 @@ public struct ContainerInspect: Encodable, Sendable {
     public var Binds: [String]?
     public var Tmpfs: [String: String]?
     public var VolumesFrom: [String]?
+    /// `-p` as given (`HostPort` empty for a free port, `8000-8010` for a host range).
+    public var PortBindings: [String: [PortDocument]]
+    /// `-P`.
+    public var PublishAllPorts: Bool
+    /// `--dns`, `--dns-option`, `--dns-search`, `--add-host`, `--link` (Docker's `/name:/alias`).
+    public var Dns: [String]
+    public var DnsOptions: [String]
+    public var DnsSearch: [String]
+    public var ExtraHosts: [String]?
+    public var Links: [String]?
+    public var Init: Bool? = nil
+    /// Docker's fields for features Berth does not have, with Docker's default values (clients
+    /// read them unconditionally).
+    public var PidMode = ""
+    public var UTSMode = ""
+    public var IpcMode = "private"
+    public var UsernsMode = ""
+    public var CgroupnsMode = "host"
+    public var Cgroup = ""
+    public var CgroupParent = ""
+    public var Runtime = "runc"
+    public var Isolation = ""
+    public var VolumeDriver = ""
+    public var ShmSize: Int64 = 67_108_864
+    public var OomKillDisable = false
+    public var GroupAdd: [String]? = nil
+    public var Devices: [String] = []
+    public var DeviceCgroupRules: [String]? = nil
+    public var DeviceRequests: [String]? = nil
+    public var ConsoleSize = [0, 0]
+    public var ContainerIDFile = ""
+    public var BlkioWeight = 0
+    public var CpuPeriod: Int64 = 0
+    public var CpuQuota: Int64 = 0
+    public var CpusetCpus = ""
+    public var CpusetMems = ""
+    public var MemoryReservation: Int64 = 0
+    public var MemorySwappiness: Int64? = nil
+    public var OomScoreAdj = 0
   }
 
   /// `HostConfig.RestartPolicy`.
@@ -161,12 +201,13 @@ extension ContainerService {
   public func inspect(_ ref: String) throws -> ContainerInspect {
     let c = try get(ref)
     let dir = paths.container(c.id)
+    let files = networkFilesDirectory(of: c)
     let h = c.config.host
     let argv = c.config.argv
-    return ContainerInspect(
+    var inspect = ContainerInspect(
       Id: c.id, Created: c.created, Path: argv.first ?? "", Args: Array(argv.dropFirst()),
       State: .init(
-        Status: c.state.rawValue, Running: c.state == .running, Paused: c.state == .paused,
+        Status: c.state.rawValue, Running: c.state == .running || c.state == .paused, Paused: c.state == .paused,
         Restarting: c.state == .restarting,
         OOMKilled: c.oomKilled, Dead: c.state == .dead, Pid: c.pid, ExitCode: c.exitCode, Error: c.error,
         StartedAt: c.startedAt, FinishedAt: c.finishedAt,
@@ -175,8 +216,8 @@ extension ContainerService {
             Status: h.status, FailingStreak: h.failingStreak,
             Log: h.log.map { .init(Start: $0.start, End: $0.end, ExitCode: $0.exitCode, Output: $0.output) })
         }),
-      Image: c.imageID.description, ResolvConfPath: dir + "/resolv.conf", HostnamePath: dir + "/hostname",
-      HostsPath: dir + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
+      Image: c.imageID.description, ResolvConfPath: files + "/resolv.conf", HostnamePath: files + "/hostname",
+      HostsPath: files + "/hosts", LogPath: logPath(c.id), Name: "/" + c.name,
       RestartCount: c.restartCount, Driver: "overlay2",
       Platform: "linux", MountLabel: "", ProcessLabel: "", AppArmorProfile: "",
       HostConfig: .init(
@@ -195,9 +236,15 @@ extension ContainerService {
         RestartPolicy: .init(
           Name: h.restartPolicy?.name ?? "no", MaximumRetryCount: h.restartPolicy?.maximumRetryCount ?? 0),
         LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:]), Binds: h.binds, Tmpfs: h.tmpfs,
-        VolumesFrom: h.volumesFrom),
+        VolumesFrom: h.volumesFrom, PortBindings: portBindingsDocument(h.networking?.ports ?? []),
+        PublishAllPorts: h.networking?.publishAll ?? false, Dns: h.networking?.dns ?? [],
+        DnsOptions: h.networking?.dnsOptions ?? [], DnsSearch: h.networking?.dnsSearch ?? [],
+        ExtraHosts: h.networking.flatMap { $0.extraHosts.isEmpty ? nil : $0.extraHosts },
+        Links: h.networking.flatMap { $0.links.isEmpty ? nil : $0.links.map { linkDocument($0, container: c.name) } }),
       GraphDriver: .init(
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
+    inspect.HostConfig.Init = h.initProcess
+    return inspect
   }
 }

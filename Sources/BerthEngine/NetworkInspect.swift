@@ -92,7 +92,7 @@ extension ContainerService {
     let running = c.state == .running || c.state == .paused
     let endpoints = running ? ((try? networks.endpoints(of: c.id)) ?? []) : []
     if running {
-      let bindings = (try? networks.ports(of: c.id)) ?? []
+      let bindings = (try? networks.reportedPorts(of: c.id)) ?? []
       for key in (c.config.config.exposedPorts ?? [:]).keys { s.Ports[key] = .some(nil) }
       for b in bindings {
         let doc = ContainerInspect.PortDocument(HostIp: b.displayHostIP, HostPort: String(b.hostPort))
@@ -150,5 +150,26 @@ extension NetworkService {
     return NetworkInspect(
       Name: n.name, Id: n.id, Created: n.created, Driver: n.driver, IPAM: .init(Config: config), Internal: n.internal,
       Containers: containers, Options: options, Labels: n.labels)
+  }
+}
+
+extension ContainerService {
+  /// `HostConfig.PortBindings` as Docker keeps it: the `-p` values by container port, the host
+  /// address and port as given (empty when not given).
+  func portBindingsDocument(_ ports: [PortBinding]) -> [String: [ContainerInspect.PortDocument]] {
+    var out: [String: [ContainerInspect.PortDocument]] = [:]
+    for b in ports {
+      let host =
+        b.hostPort == 0 ? "" : b.hostPortEnd > b.hostPort ? "\(b.hostPort)-\(b.hostPortEnd)" : String(b.hostPort)
+      out[b.portKey, default: []].append(.init(HostIp: b.hostIP, HostPort: host))
+    }
+    return out
+  }
+
+  /// One `HostConfig.Links` entry: `--link name:alias` becomes `/name:/container/alias`.
+  func linkDocument(_ link: String, container: String) -> String {
+    let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+    let target = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+    return "/\(target):/\(container)/\(parts.count > 1 ? parts[1] : target)"
   }
 }

@@ -3,6 +3,7 @@ import BerthOCI
 import BerthSystem
 import CBerth
 import Foundation
+import GRDB
 
 #if canImport(Glibc)
 import Glibc
@@ -24,9 +25,56 @@ extension NetworkService {
       return
     }
     try FileSystem.makeDirectory(networkRunDirectory(network.id), mode: 0o711)
-    let text = endpoints.map { "\($0.address) \($0.names.joined(separator: " "))\n" }.joined()
+    var text = endpoints.map { "\($0.address) \($0.names.joined(separator: " "))\n" }.joined()
+    let servers = try dnsServers(of: Set(endpoints.map(\.containerID)))
+    for e in endpoints {
+      if let list = servers[e.containerID] { text += "@upstream \(e.address) \(list.joined(separator: " "))\n" }
+    }
     try FileSystem.writeAtomically(dnsHostsFile(network.id), Array(text.utf8))
     try ensureDNS(network)
+  }
+
+  /// The `--dns` servers (IPv4) of those containers that have some: the embedded DNS forwards
+  /// their questions there instead of to the host's resolvers, as Docker's does.
+  func dnsServers(of containers: Set<String>) throws -> [String: [String]] {
+    guard !containers.isEmpty else { return [:] }
+    let rows = try store.read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT id, config FROM containers WHERE id IN (\(containers.map { _ in "?" }.joined(separator: ",")))",
+        arguments: StatementArguments(Array(containers)))
+    }
+    var out: [String: [String]] = [:]
+    for row in rows {
+      let json: String = row["config"]
+      // Most containers have no --dns: skip decoding their settings.
+      guard json.contains("\"dns\":[\"") else { continue }
+      let settings = try? JSONDecoder().decode(ContainerSettings.self, from: Data(json.utf8))
+      let servers = (settings?.host.networking?.dns ?? []).filter { IPv4Address($0) != nil }
+      if !servers.isEmpty { out[row["id"]] = servers }
+    }
+    return out
+  }
+
+  /// After `rename`: the container's endpoints answer to the new name, and its networks' DNS
+  /// follows at once.
+  func renamed(_ containerID: String, from old: String, to new: String) throws {
+    let endpoints = try store.read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM endpoints WHERE container_id = ?", arguments: [containerID])
+        .map(EndpointRecord.init(row:))
+    }
+    guard !endpoints.isEmpty else { return }
+    try store.write { db in
+      for e in endpoints {
+        let names = e.names.map { $0 == old ? new : $0 }
+        try db.execute(
+          sql: "UPDATE endpoints SET names = ? WHERE container_id = ? AND network_id = ?",
+          arguments: [names.joined(separator: " "), containerID, e.networkID])
+      }
+    }
+    for e in endpoints {
+      if let n = try? get(e.networkID), !n.isDefaultBridge { try refreshDNS(n) }
+    }
   }
 
   func dnsProcess(_ id: String) -> (Int32, UInt64)? {

@@ -22,10 +22,7 @@ extension NetworkService {
   /// then those `network connect` added. Empty for `none` and `host`.
   func networks(of c: ContainerRecord) throws -> [(NetworkRecord, [String])] {
     let mode = c.config.host.networkMode
-    if mode == "none" || mode == "host" { return [] }
-    if mode.hasPrefix("container:") {
-      throw BerthError.invalid("--network container: is not supported yet")
-    }
+    if mode == "none" || mode == "host" || mode.hasPrefix("container:") { return [] }
     let opts = c.config.host.networking ?? NetworkingOptions()
     let primary = try get(mode == "default" ? "bridge" : mode)
     guard primary.isBridge else { return [] }
@@ -43,6 +40,7 @@ extension NetworkService {
     let nets = try networks(of: c)
     guard !nets.isEmpty else { return nil }
     for (n, _) in nets { try setUpDevice(n) }
+    Trace.mark("networks found")
     let opts = c.config.host.networking ?? NetworkingOptions()
     var wanted = opts.ports
     if opts.publishAll {
@@ -62,6 +60,7 @@ extension NetworkService {
     while true {
       attempt += 1
       do {
+        defer { Trace.mark("endpoints allocated") }
         return try allocate(c, nets: nets, opts: opts, wanted: wanted, owner: owner, ownerStart: ownerStart)
       } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && attempt < 5 {
         continue
@@ -172,14 +171,19 @@ extension NetworkService {
       }
       Trace.mark("veth made")
       let (inside, index) = try Netlink.inNamespace(of: pid, interface: a.endpoint.interface)
+      Trace.mark("netlink socket in the container")
       try inside.addAddress(a.endpoint.address, prefix: subnet.prefix, index: index, name: a.endpoint.interface)
       try inside.setUp(index: index, name: a.endpoint.interface)
       if primary && i == 0 && !a.network.internal { try inside.addDefaultRoute(via: gateway, index: index) }
+      Trace.mark("address, link and route set")
     }
     Trace.mark("network plumbed")
     if let primary = plan.attachments.first, !plan.ports.isEmpty {
-      try Firewall.publish(tag: plan.tag, address: primary.endpoint.address, bindings: plan.ports)
+      try withOwnRuleChange {
+        try Firewall.publish(tag: plan.tag, address: primary.endpoint.address, bindings: plan.ports)
+      }
       Trace.mark("ports published")
+      startProxy(plan)
     }
     for a in plan.attachments where !a.network.isDefaultBridge { try refreshDNS(a.network) }
   }
@@ -198,7 +202,10 @@ extension NetworkService {
       )
     }
     if endpoints.isEmpty && ports == 0 { return }
-    if ports > 0 { Firewall.unpublish(tag: String(containerID.prefix(12))) }
+    if ports > 0 {
+      withOwnRuleChange { Firewall.unpublish(tag: String(containerID.prefix(12))) }
+      stopProxy(String(containerID.prefix(12)))
+    }
     try store.write { db in
       try db.execute(sql: "DELETE FROM endpoints WHERE container_id = ?", arguments: [containerID])
       try db.execute(sql: "DELETE FROM port_bindings WHERE container_id = ?", arguments: [containerID])

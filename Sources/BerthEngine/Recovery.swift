@@ -51,7 +51,10 @@ struct Recovery {
       Cgroup(containerID: id).remove()
     }
     // Endpoints, ports and rules of containers whose owner died without releasing them.
-    try NetworkService(paths: paths, store: store).releaseAbandoned()
+    let networks = NetworkService(paths: paths, store: store)
+    try networks.releaseAbandoned()
+    // Berth's firewall rules, when something else changed the host's rules.
+    do { try networks.repairFirewallIfChanged() } catch { Trace.mark("firewall repair failed: \(error)") }
     // Container directories without a row (a create or remove that died half-way).
     let known = Set(try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM containers") })
     for name in FileSystem.list(paths.containers) where !known.contains(name) {

@@ -67,6 +67,7 @@ public final class VolumeService: Sendable {
       try insert(db, name: name, labels: labels, anonymous: false)
       return .commit
     }
+    EventJournal(paths: paths).emit(type: "volume", action: "create", id: name, attributes: ["driver": "local"])
     return try get(name)
   }
 
@@ -146,6 +147,7 @@ public final class VolumeService: Sendable {
       throw BerthError.notFound("No such volume: \(name)")
     }
     try FileSystem.removeTree(directory(name))
+    EventJournal(paths: paths).emit(type: "volume", action: "destroy", id: name, attributes: ["driver": "local"])
   }
 
   /// Removes unused volumes: anonymous ones, or all with `all`. Returns the names removed and

@@ -144,3 +144,16 @@ public enum LayerArchive {
 func archiveMessage(_ a: OpaquePointer) -> String {
   archive_error_string(a).map { String(cString: $0) } ?? "unknown error"
 }
+
+/// A libarchive writer of a pax tar stream to fd, with no padding after the last block, as
+/// `save`, `export` and `cp` write them (the caller keeps ownership of fd and frees the writer).
+func paxTarWriter(fd: Int32) throws -> OpaquePointer {
+  guard let a = archive_write_new() else { throw BerthError.internal("archive_write_new failed") }
+  archive_write_set_format_pax_restricted(a)
+  archive_write_set_bytes_in_last_block(a, 1)
+  guard archive_write_open_fd(a, fd) == ARCHIVE_OK else {
+    defer { archive_write_free(a) }
+    throw BerthError.internal("tar: \(archiveMessage(a))")
+  }
+  return a
+}

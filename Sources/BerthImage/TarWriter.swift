@@ -10,15 +10,7 @@ public final class TarWriter {
   private let archive: OpaquePointer
 
   /// Starts a tar on fd (the caller keeps ownership of fd).
-  public init(fd: Int32) throws {
-    guard let a = archive_write_new() else { throw BerthError.internal("archive_write_new failed") }
-    archive = a
-    archive_write_set_format_pax_restricted(a)
-    archive_write_set_bytes_in_last_block(a, 1)
-    guard archive_write_open_fd(a, fd) == ARCHIVE_OK else {
-      throw BerthError.internal("tar: \(archiveMessage(a))")
-    }
-  }
+  public init(fd: Int32) throws { archive = try paxTarWriter(fd: fd) }
 
   deinit { archive_write_free(archive) }
 

@@ -7,13 +7,15 @@ import Glibc
 /// The embedded DNS of a user-defined network (the aardvark-dns model): a UDP responder on the
 /// network's gateway address, port 53. It answers the names in a hosts file the engine rewrites
 /// whenever a container joins or leaves (`IP name alias… `; reread when it changes) and forwards
-/// every other question to the host's resolvers.
+/// every other question to the host's resolvers, or to a container's own `--dns` servers when
+/// the file names them (`@upstream CLIENT-IP SERVER…`).
 public final class DNSResponder {
   let listen: IPv4Address
   let hostsFile: String
   let upstreams: [IPv4Address]
   var names: [String: [IPv4Address]] = [:]
   var reverse: [IPv4Address: String] = [:]
+  var clientUpstreams: [IPv4Address: [IPv4Address]] = [:]
   var loadedStamp = timespec()
   var pending: [UInt16: (id: UInt16, client: sockaddr_in, time: Int)] = [:]
   var nextID: UInt16 = UInt16.random(in: 0...UInt16.max)
@@ -117,7 +119,8 @@ public final class DNSResponder {
       send(query.response(pointer: name), to: client, on: fd)
       return
     }
-    guard let server = upstreams.first else {
+    let source = IPv4Address(UInt32(bigEndian: client.sin_addr.s_addr))
+    guard let server = clientUpstreams[source]?.first ?? upstreams.first else {
       send(query.response(rcode: 2), to: client, on: fd)
       return
     }
@@ -136,6 +139,20 @@ public final class DNSResponder {
     loadedStamp = st.st_mtim
     let text = (try? FileSystem.read(hostsFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     (names, reverse) = Self.parseHosts(text)
+    clientUpstreams = Self.parseUpstreams(text)
+  }
+
+  /// Parses the hosts file's `@upstream CLIENT-IP SERVER…` lines: the servers a client's
+  /// other questions go to.
+  public static func parseUpstreams(_ text: String) -> [IPv4Address: [IPv4Address]] {
+    var out: [IPv4Address: [IPv4Address]] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("@upstream ") {
+      let words = line.split(separator: " ").dropFirst()
+      guard let client = words.first.flatMap({ IPv4Address($0) }) else { continue }
+      let servers = words.dropFirst().compactMap { IPv4Address($0) }
+      if !servers.isEmpty { out[client] = servers }
+    }
+    return out
   }
 
   /// Parses the hosts file: name → addresses, and address → first name.

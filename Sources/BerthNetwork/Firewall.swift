@@ -93,8 +93,9 @@ public enum Firewall {
   }
 
   /// The DNAT rules of a container's published ports (pure): `iptables-restore` lines.
+  /// IPv6 host addresses have no rule: the container is reached there through `PortProxy`.
   public static func portRules(tag: String, address: IPv4Address, bindings: [PortBinding]) -> [String] {
-    bindings.map { b in
+    bindings.filter { !$0.hostIP.contains(":") }.map { b in
       var words = ["-A", "BERTH"]
       if !b.hostIP.isEmpty && b.hostIP != "0.0.0.0" { words += ["-d", b.hostIP + "/32"] }
       words += ["-p", b.proto, "-m", b.proto, "--dport", String(b.hostPort)]
@@ -106,7 +107,7 @@ public enum Firewall {
 
   /// Publishes ports with one `iptables-restore --noflush`.
   public static func publish(tag: String, address: IPv4Address, bindings: [PortBinding]) throws {
-    guard !bindings.isEmpty else { return }
+    guard bindings.contains(where: { !$0.hostIP.contains(":") }) else { return }
     let text =
       "*nat\n" + portRules(tag: tag, address: address, bindings: bindings).joined(separator: "\n") + "\nCOMMIT\n"
     let r = HostCommand.run(["iptables-restore", "-w", "--noflush"], input: text)

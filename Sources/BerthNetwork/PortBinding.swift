@@ -104,32 +104,66 @@ public struct PortBinding: Codable, Hashable, Sendable {
     return (s...e).map { "\($0)/\(proto)" }
   }
 
-  /// Docker's PORTS column: `0.0.0.0:4000->80/tcp, 443/tcp`, with consecutive ports as ranges.
+  /// The host side as Docker's CLI joins it: `0.0.0.0:4000`, `[::]:4000`.
+  public var displayHostPort: String {
+    displayHostIP.contains(":") ? "[\(displayHostIP)]:\(hostPort)" : "\(displayHostIP):\(hostPort)"
+  }
+
+  /// Docker's order: container port, host address, host port, protocol.
+  public static func dockerOrder(_ a: PortBinding, _ b: PortBinding) -> Bool {
+    (a.containerPort, a.displayHostIP, a.hostPort, a.proto) < (b.containerPort, b.displayHostIP, b.hostPort, b.proto)
+  }
+
+  /// Docker's PORTS column (the CLI's `DisplayablePorts`): sorted as `dockerOrder`, each
+  /// mapping to another port on its own (`0.0.0.0:4000->80/tcp`), then runs of ports mapped
+  /// to themselves or only exposed, grouped per address and protocol (`0.0.0.0:7000-7001->7000-7001/udp`,
+  /// `443/tcp`).
   public static func render(bindings: [PortBinding], exposed: [String]) -> String {
-    var items: [(Int, String, String)] = []  // container port, proto, text
+    var all = bindings
     let published = Set(bindings.map(\.portKey))
     for key in exposed where !published.contains(key) {
       let kv = key.split(separator: "/").map(String.init)
-      items.append((Int(kv[0]) ?? 0, kv.count > 1 ? kv[1] : "tcp", key))
+      // An exposed port: no host address (hostIP "-" sorts it apart and marks it).
+      all.append(
+        PortBinding(hostIP: "-", hostPort: 0, containerPort: Int(kv[0]) ?? 0, proto: kv.count > 1 ? kv[1] : "tcp"))
     }
-    let sorted = bindings.sorted {
-      ($0.proto, $0.containerPort, $0.hostPort) < ($1.proto, $1.containerPort, $1.hostPort)
+    all.sort { a, b in
+      let ai = a.hostIP == "-" ? "" : a.displayHostIP
+      let bi = b.hostIP == "-" ? "" : b.displayHostIP
+      return (a.containerPort, ai, a.hostPort, a.proto) < (b.containerPort, bi, b.hostPort, b.proto)
     }
-    var i = 0
-    while i < sorted.count {
-      let b = sorted[i]
-      var j = i
-      while j + 1 < sorted.count, sorted[j + 1].proto == b.proto, sorted[j + 1].hostIP == b.hostIP,
-        sorted[j + 1].containerPort == sorted[j].containerPort + 1, sorted[j + 1].hostPort == sorted[j].hostPort + 1
-      {
-        j += 1
+    func group(_ key: String, _ first: Int, _ last: Int) -> String {
+      let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+      let (ip, proto) = (parts[0], parts[1])
+      let range = first == last ? "\(first)" : "\(first)-\(last)"
+      guard !ip.isEmpty else { return "\(range)/\(proto)" }
+      let host = ip.contains(":") ? "[\(ip)]:\(range)" : "\(ip):\(range)"
+      return "\(host)->\(range)/\(proto)"
+    }
+    var mappings: [String] = []
+    var result: [String] = []
+    var groups: [String: (first: Int, last: Int)] = [:]
+    var keys: [String] = []
+    for b in all {
+      let ip = b.hostIP == "-" ? "" : b.displayHostIP
+      if !ip.isEmpty && b.hostPort != b.containerPort {
+        mappings.append("\(b.displayHostPort)->\(b.containerPort)/\(b.proto)")
+        continue
       }
-      let e = sorted[j]
-      let host = i == j ? "\(b.hostPort)" : "\(b.hostPort)-\(e.hostPort)"
-      let container = i == j ? "\(b.containerPort)" : "\(b.containerPort)-\(e.containerPort)"
-      items.append((b.containerPort, b.proto, "\(b.displayHostIP):\(host)->\(container)/\(b.proto)"))
-      i = j + 1
+      let key = ip + "/" + b.proto
+      guard let g = groups[key] else {
+        groups[key] = (b.containerPort, b.containerPort)
+        keys.append(key)
+        continue
+      }
+      if b.containerPort == g.last + 1 {
+        groups[key] = (g.first, b.containerPort)
+        continue
+      }
+      result.append(group(key, g.first, g.last))
+      groups[key] = (b.containerPort, b.containerPort)
     }
-    return items.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.2).joined(separator: ", ")
+    let grouped = result + keys.compactMap { k in groups[k].map { group(k, $0.first, $0.last) } }
+    return (mappings + grouped).joined(separator: ", ")
   }
 }

@@ -17,7 +17,7 @@ public struct Cgroup: Sendable {
   /// The directories of this cgroup (one per v1 controller, or the single v2 directory).
   public let paths: [String]
   /// v1 controller name → path (empty on v2).
-  private let controllers: [String: String]
+  let controllers: [String: String]
 
   /// v1 controllers Berth uses.
   static let v1Controllers = ["memory", "cpu", "cpuacct", "pids", "devices", "freezer", "blkio", "cpuset"]
@@ -54,6 +54,7 @@ public struct Cgroup: Sendable {
       enableControllers(in: PathName.parent(parent))
       enableControllers(in: parent)
       try FileSystem.makeDirectory(path)
+      if !privileged { try Cgroup.attachDeviceFilter(path) }
       if let m = resources.memory {
         try write(path, "memory.max", "\(m)")
         if let swap = resources.memorySwap, swap >= 0 { try write(path, "memory.swap.max", "\(max(swap - m, 0))") }

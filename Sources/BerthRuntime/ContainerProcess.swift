@@ -44,15 +44,24 @@ public struct ContainerProcess: Sendable {
   ///
   /// With `join` (exec), the process enters the namespaces of that running container's init
   /// instead of making new ones, and the spec's mounts and hostname are not used.
+  ///
+  /// With `joinNetworkOf` (`--network container:ID`), the new container enters the network
+  /// namespace of that running process instead of making one (the spec must not ask for one).
   public static func start(
     spec: RuntimeSpec, cgroup: Cgroup, stdio: Stdio, seccomp: [UInt8]?, join: Int32? = nil,
-    keepRunning: Bool = false, beforeGo: (Int32) throws -> Void = { _ in }
+    joinNetworkOf: Int32? = nil, keepRunning: Bool = false, beforeGo: (Int32) throws -> Void = { _ in }
   ) throws -> ContainerProcess {
     var joinFds: [Int32] = []
     var pidnsFd: Int32 = -1
+    var netnsFd: Int32 = -1
     defer {
       for fd in joinFds { close(fd) }
       if pidnsFd >= 0 { close(pidnsFd) }
+      if netnsFd >= 0 { close(netnsFd) }
+    }
+    if let peer = joinNetworkOf {
+      let path = "/proc/\(peer)/ns/net"
+      netnsFd = try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
     }
     if let join {
       // The mount namespace last: after it, /proc is the container's.
@@ -146,6 +155,7 @@ public struct ContainerProcess: Sendable {
             config.cols = stdio.console?.cols ?? 0
             config.loopback_up = flags & Int32(BERTH_NS_NET.rawValue) != 0 ? 1 : 0
             config.join_pidns_fd = pidnsFd
+            config.join_net_fd = netnsFd
             config.keep_running = keepRunning ? 1 : 0
             if let adj = spec.process.oomScoreAdj {
               config.oom_score_adj_set = 1
@@ -169,11 +179,18 @@ public struct ContainerProcess: Sendable {
     }
 
     // 'G' lets the init make its mounts while this process places it in its cgroup; 'C' lets it
-    // go on to run as the container.
+    // go on to run as the container. The cgroup move (on cgroup v1 mostly a wait for an RCU
+    // grace period, ~15 ms) runs on another thread while beforeGo plumbs the network.
     _ = berth_write_byte(syncFd, CChar(UInt8(ascii: "G")))
     do {
-      try cgroup.add(pid: pid)
-      try beforeGo(pid)
+      let placement = CgroupPlacement(cgroup: cgroup, pid: pid)
+      let thread = Thread { placement.run() }
+      thread.start()
+      var goError: Error?
+      do { try beforeGo(pid) } catch { goError = error }
+      placement.done.wait()
+      if let error = placement.error { throw error }
+      if let goError { throw goError }
     } catch {
       close(syncFd)
       close(errorFd)
@@ -242,5 +259,23 @@ extension BerthError {
     let step = Int(r.step) - 1
     let what = steps.indices.contains(step) ? steps[step] : "start"
     self.init(.internal, "failed to start container: \(what) \(detail): \(reason)", exitStatus: r.exit_code)
+  }
+}
+
+/// Moves a process into its cgroup on another thread; `done` is signalled when it has.
+final class CgroupPlacement: @unchecked Sendable {
+  let cgroup: Cgroup
+  let pid: Int32
+  let done = DispatchSemaphore(value: 0)
+  var error: Error?
+
+  init(cgroup: Cgroup, pid: Int32) {
+    self.cgroup = cgroup
+    self.pid = pid
+  }
+
+  func run() {
+    do { try cgroup.add(pid: pid) } catch { self.error = error }
+    done.signal()
   }
 }

@@ -58,7 +58,7 @@ public enum SetupPlan {
             .mount, source: m.source, target: m.destination, fstype: m.type, data: data, flags: flags,
             propagation: propagation))
       }
-      if m.destination == "/dev" && !spec.linux.privileged {
+      if m.destination == "/dev" {
         for d in spec.linux.devices {
           let type = d.type == "b" ? S_IFBLK : S_IFCHR
           ops.append(

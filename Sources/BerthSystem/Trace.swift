@@ -5,7 +5,8 @@ import Glibc
 /// Phase timings for performance work: with `BERTH_TRACE=1` each mark prints the milliseconds
 /// since process start to stderr. Costs one getenv when off.
 public enum Trace {
-  static let enabled = getenv("BERTH_TRACE") != nil
+  /// Whether `BERTH_TRACE` is set.
+  public static let enabled = getenv("BERTH_TRACE") != nil
   static let start = now()
 
   static func now() -> Double {

@@ -367,6 +367,10 @@ static int child_main(void *arg) {
     if (setns(c->join_ns_fds[i], 0) < 0) fail(efd, BERTH_STEP_JOIN, errno, 126, "setns");
     close(c->join_ns_fds[i]);
   }
+  if (c->join_net_fd > 0) {
+    if (setns(c->join_net_fd, CLONE_NEWNET) < 0) fail(efd, BERTH_STEP_JOIN, errno, 125, "setns net");
+    close(c->join_net_fd);
+  }
 
   if (c->clone_flags & CLONE_NEWNS) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(efd, BERTH_STEP_MOUNT_PRIVATE, errno, 125, "/");

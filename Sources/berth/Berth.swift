@@ -20,8 +20,8 @@ struct Berth: ParsableCommand {
       DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
       UpdateCommand.self, ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self,
       ExitedCommand.self, HealthCommand.self, NetworkCommand.self, PortCommand.self, DNSCommand.self,
-      NetworksCleanupCommand.self, DaemonCommand.self, PullCommand.self, PushCommand.self, LoginCommand.self,
-      LogoutCommand.self,
+      NetworksCleanupCommand.self, ProxyCommand.self, DaemonCommand.self, PullCommand.self, PushCommand.self,
+      LoginCommand.self, LogoutCommand.self,
     ])
 }
 

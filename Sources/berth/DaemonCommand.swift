@@ -13,7 +13,9 @@ struct DaemonCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "daemon", abstract: "Serve the Docker Engine API (DOCKER_HOST=unix:///run/berth/berth.sock)")
 
-  @Option(name: [.customShort("H"), .customLong("host")], help: "Daemon socket to listen on (unix://PATH)")
+  @Option(
+    name: [.customShort("H"), .customLong("host")],
+    help: "Daemon socket to listen on (unix://PATH, tcp://127.0.0.1:PORT)")
   var hosts: [String] = []
   @Option(name: .long, help: "Group that owns the socket (default: berth, when it exists)")
   var group: String?
@@ -33,10 +35,13 @@ struct DaemonCommand: ParsableCommand {
     let server = try APIServer(engine: engine)
     let addresses = hosts.isEmpty ? ["unix://\(engine.paths.execRoot)/berth.sock"] : hosts
     for address in addresses {
-      guard address.hasPrefix("unix://") || address.hasPrefix("/") else {
-        throw BerthError.invalid("unsupported daemon address \(address): only unix:// sockets for now")
+      if address.hasPrefix("tcp://") {
+        try server.listen(tcp: address)
+      } else if address.hasPrefix("unix://") || address.hasPrefix("/") {
+        try server.listen(unixSocket: address, group: group ?? "berth")
+      } else {
+        throw BerthError.invalid("unsupported daemon address \(address): use unix://PATH or tcp://127.0.0.1:PORT")
       }
-      try server.listen(unixSocket: address, group: group ?? "berth")
       printError("berth daemon: API listening on \(address)\n")
     }
     try server.run()

@@ -32,7 +32,7 @@ struct NetworkingFlags: ParsableArguments {
     for h in addHost {
       let parts = h.split(separator: ":", maxSplits: 1)
       guard parts.count == 2, !parts[0].isEmpty else { throw BerthError.invalid("bad format for add-host: \"\(h)\"") }
-      guard IPv4Address(parts[1]) != nil || parts[1].contains(":") else {
+      guard IPv4Address(parts[1]) != nil || parts[1].contains(":") || parts[1] == "host-gateway" else {
         throw BerthError.invalid("invalid IP address in add-host: \"\(parts[1])\"")
       }
     }

@@ -12,7 +12,7 @@ struct PortCommand: ParsableCommand {
   func run() throws {
     let (c, bindings) = try CLI.engine().containers.publishedPorts(container)
     guard let privatePort else {
-      for b in bindings { print("\(b.portKey) -> \(b.displayHostIP):\(b.hostPort)") }
+      for b in bindings { print("\(b.portKey) -> \(b.displayHostPort)") }
       return
     }
     let key = privatePort.contains("/") ? privatePort : privatePort + "/tcp"
@@ -20,6 +20,6 @@ struct PortCommand: ParsableCommand {
     guard !matching.isEmpty else {
       throw BerthError.notFound("No public port '\(key)' published for \(c.name)")
     }
-    for b in matching { print("\(b.displayHostIP):\(b.hostPort)") }
+    for b in matching { print(b.displayHostPort) }
   }
 }

@@ -88,6 +88,18 @@ import Testing
     ]
     #expect(
       PortBinding.render(bindings: b, exposed: ["80/tcp", "443/tcp"])
-        == "0.0.0.0:4000->80/tcp, 0.0.0.0:8000-8001->81-82/tcp, 443/tcp, 127.0.0.1:53->53/udp")
+        == "0.0.0.0:4000->80/tcp, 0.0.0.0:8000->81/tcp, 0.0.0.0:8001->82/tcp, 127.0.0.1:53->53/udp, 443/tcp")
+    // What Docker 28's CLI printed for the same ports against Debian's dockerd 20.10 here.
+    let same = [
+      PortBinding(hostPort: 7000, containerPort: 7000, proto: "udp"),
+      PortBinding(hostPort: 7001, containerPort: 7001, proto: "udp"),
+      PortBinding(hostIP: "::", hostPort: 7000, containerPort: 7000, proto: "udp"),
+      PortBinding(hostIP: "::", hostPort: 7001, containerPort: 7001, proto: "udp"),
+      PortBinding(hostPort: 28788, containerPort: 80), PortBinding(hostIP: "::", hostPort: 28788, containerPort: 80),
+    ]
+    #expect(
+      PortBinding.render(bindings: same, exposed: ["80/tcp", "7002/tcp", "7003/tcp"])
+        == "0.0.0.0:28788->80/tcp, [::]:28788->80/tcp, 0.0.0.0:7000-7001->7000-7001/udp, "
+        + "[::]:7000-7001->7000-7001/udp, 7002-7003/tcp")
   }
 }

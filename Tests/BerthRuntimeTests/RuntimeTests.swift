@@ -72,6 +72,12 @@ import Testing
     #expect(!ops.contains { $0.kind == .mask || $0.kind == .readonly || $0.kind == .mknod })
   }
 
+  @Test func hostDevicesAreTheHostsNodesWithoutPerContainerMounts() {
+    let devices = RuntimeSpec.hostDevices()
+    #expect(devices.contains { $0.path == "/dev/null" && $0.type == "c" && $0.major == 1 && $0.minor == 3 })
+    #expect(!devices.contains { $0.path.hasPrefix("/dev/pts/") || $0.path == "/dev/console" })
+  }
+
   @Test func mountOptions() {
     let (flags, data) = SetupPlan.mountFlags(["nosuid", "ro", "mode=755", "size=65536k", "rprivate"])
     #expect(flags == 0x3)

@@ -23,6 +23,15 @@ struct ContainerResourcesTests {
     #expect(box.berth(["top", "t1"]).err.contains("is not running"))
   }
 
+  @Test func theContainerSeesItsOwnCgroupReadOnly() throws {
+    let v2 = FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cgroup.controllers")
+    let limit = v2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes"
+    let script = "cat \(limit); echo 1 > \(limit) || echo refused; touch /sys/fs/cgroup/x || echo refused"
+    let r = box.berth(["run", "--rm", "-m", "64m", "busybox", "sh", "-c", script])
+    #expect(r.out == "67108864\nrefused\nrefused\n", "\(r.out) \(r.err)")
+    #expect(r.err.contains("Read-only file system"), "\(r.err)")
+  }
+
   @Test func statsShowsUsageAndTheMemoryLimit() throws {
     box.berth(["run", "-d", "--name", "s1", "-m", "64m", "busybox", "sleep", "1000"])
     usleep(300_000)

@@ -56,9 +56,15 @@ struct NetworkTests {
     waitUntil { curl("http://127.0.0.1:\(port)/index.html") == "published" }
     #expect(curl("http://localhost:\(port)/index.html") == "published")
     #expect(curl("http://\(Self.hostAddress):\(port)/index.html") == "published")
-    #expect(box.berth(["port", "web"]).out == "80/tcp -> 0.0.0.0:\(port)\n")
-    #expect(box.berth(["port", "web", "80"]).out == "0.0.0.0:\(port)\n")
+    let v6 = hostHasIPv6 ? "80/tcp -> [::]:\(port)\n" : ""
+    #expect(box.berth(["port", "web"]).out == "80/tcp -> 0.0.0.0:\(port)\n" + v6)
+    #expect(box.berth(["port", "web", "80"]).out == "0.0.0.0:\(port)\n" + (hostHasIPv6 ? "[::]:\(port)\n" : ""))
     #expect(box.berth(["ps"]).out.contains("0.0.0.0:\(port)->80/tcp"))
+    if hostHasIPv6 {
+      // Through the IPv6 proxy, as `curl localhost` may try first.
+      #expect(curl("-g http://[::1]:\(port)/index.html") == "published")
+      #expect(box.berth(["ps"]).out.contains("0.0.0.0:\(port)->80/tcp, [::]:\(port)->80/tcp"))
+    }
     let ip = value("{{.NetworkSettings.IPAddress}}", "web")
     #expect(ip.hasPrefix("172.") || ip.hasPrefix("192.168."))
     #expect(value("{{.NetworkSettings.Networks.bridge.IPAddress}}", "web") == ip)
@@ -66,7 +72,8 @@ struct NetworkTests {
     #expect(mac.hasPrefix("02:42:"))
     #expect(
       value("{{json .NetworkSettings.Ports}}", "web")
-        == "{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"\(port)\"}]}")
+        == "{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"\(port)\"}"
+        + (hostHasIPv6 ? ",{\"HostIp\":\"::\",\"HostPort\":\"\(port)\"}" : "") + "]}")
     #expect(box.berth(["rm", "-f", id]).code == 0)
     #expect(curl("http://127.0.0.1:\(port)/index.html").isEmpty)
   }
@@ -74,7 +81,7 @@ struct NetworkTests {
   @Test func publishAllPicksPortsThatPortReports() throws {
     web(["--name", "all", "-P", "--expose", "80", "--expose", "7000-7001/udp"], text: "any")
     let lines = box.berth(["port", "all"]).out.split(separator: "\n").map(String.init)
-    #expect(lines.count == 3)
+    #expect(lines.count == (hostHasIPv6 ? 4 : 3))
     let tcp = try #require(lines.first { $0.hasPrefix("80/tcp -> 0.0.0.0:") })
     let port = try #require(Int(tcp.split(separator: ":").last ?? ""))
     #expect(HostPortsRange.ephemeral.contains(port))

@@ -148,6 +148,17 @@ struct RunTests {
     #expect(r.out.contains("writable"))
   }
 
+  @Test func privilegedGetsTheHostsDevicesInItsOwnDev() {
+    let marker = "berth-test-\(getpid())"
+    let r = box.berth([
+      "run", "--rm", "--privileged", "busybox", "sh", "-c",
+      "test -c /dev/kmsg && test -c /dev/null && touch /dev/\(marker) && ls /dev/pts/ptmx && echo ok",
+    ])
+    #expect(r.out.hasSuffix("ok\n"), "\(r.out) \(r.err)")
+    #expect(!FileManager.default.fileExists(atPath: "/dev/\(marker)"))
+    BerthFixture.shell("rm -f /dev/\(marker)")
+  }
+
   @Test func ulimits() {
     let r = box.berth(["run", "--rm", "--ulimit", "nofile=512:1024", "busybox", "sh", "-c", "ulimit -n; ulimit -Hn"])
     #expect(r.out == "512\n1024\n")

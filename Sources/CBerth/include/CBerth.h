@@ -106,6 +106,8 @@ struct berth_init_config {
   const int *join_ns_fds;     ///< namespaces the child enters with setns (the mount namespace last)
   int n_join_ns_fds;
   int keep_running;           ///< 1: no parent-death signal (`exec -d` outlives the CLI)
+  // run --network container:ID: a new container that shares another one's network namespace.
+  int join_net_fd;            ///< >0: a network namespace the child enters before its mounts
 };
 
 /// Steps reported in berth_init_error.step.
@@ -176,6 +178,7 @@ int berth_attach_connect(const char *path);
 /// in_fd's EOF. Returns -errno on failure.
 int berth_attach_relay(int sock, const char *path, int tty, int in_fd, int out_fd, int err_fd, int close_stdin);
 
+#include "CBerthDevices.h"
 #include "CBerthFiles.h"
 #include "CBerthLog.h"
 
