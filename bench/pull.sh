@@ -45,7 +45,7 @@ docker=(docker -H "unix://$sock")
 dockerd --data-root "$work/docker-data" --exec-root "$work/docker-exec" -H "unix://$sock" \
   --pidfile "$work/dockerd.pid" --iptables=false --bridge=none --insecure-registry "127.0.0.1:$p1" \
   --insecure-registry "127.0.0.1:$p2" >"$work/dockerd.log" 2>&1 &
-for _ in $(seq 1 100); do "${docker[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 1 300); do "${docker[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
 
 # The image: busybox and four layers of ~80 MB, half text-like (compressible), half random.
 rootfs=$(scripts/busybox-rootfs.sh "$work/busybox")
