@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     // C: the clone → setup → exec path and the libc calls Swift cannot make safely.
@@ -29,12 +30,13 @@ let package = Package(
     .target(name: "BerthTemplate"),
     // Syscall wrappers with errno and operands.
     .target(name: "BerthSystem", dependencies: ["CBerth"]),
-    // Content store, layer archives, snapshots.
+    // Content store, layer archives, snapshots, registry client.
     .target(
       name: "BerthImage",
       dependencies: [
         "BerthOCI", "BerthSystem", "CArchive", "CBerth",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]),
     // OCI runtime: namespaces, mounts, cgroups, capabilities, seccomp.
     .target(name: "BerthRuntime", dependencies: ["BerthOCI", "BerthSystem", "CBerth", "CSeccomp"]),
@@ -70,7 +72,7 @@ let package = Package(
     .executableTarget(
       name: "berth",
       dependencies: [
-        "BerthAPI", "BerthDockerfile", "BerthEngine", "BerthSystem", "BerthTemplate", "BerthNetwork",
+        "BerthAPI", "BerthDockerfile", "BerthEngine", "BerthImage", "BerthSystem", "BerthTemplate", "BerthNetwork",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: []),
@@ -93,6 +95,7 @@ let package = Package(
     .testTarget(name: "BerthBuildTests", dependencies: ["BerthBuild"]),
     .testTarget(name: "BerthNetworkTests", dependencies: ["BerthNetwork", "BerthOCI"]),
     // BuildCases/ holds the differential tests' build contexts, read from disk.
-    .testTarget(name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"], exclude: ["BuildCases"]),
+    .testTarget(
+      name: "PrivilegedTests", dependencies: ["BerthEngine", "BerthBuild"], exclude: ["BuildCases", "RegistryFixtures"]),
   ]
 )

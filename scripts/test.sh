@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 swift build --build-tests 2>&1 | tee /tmp/berth-build.log
-if grep -q "warning:" /tmp/berth-build.log; then
+# SwiftPM's notice about a dependency's stray file (swift-distributed-tracing's CMakeLists.txt,
+# through async-http-client) is not a warning of this project's code.
+if grep "warning:" /tmp/berth-build.log | grep -qv "which are unhandled; explicitly declare them as resources"; then
   echo "the build has warnings" >&2
   exit 1
 fi

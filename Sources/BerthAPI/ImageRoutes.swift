@@ -128,24 +128,7 @@ extension APIServer {
 
   /// `POST /images/create?fromSrc=-&repo=…&tag=…&message=…&changes=…`: `docker import`.
   func createImage(_ r: APIRequest, _ out: Responder) throws {
-    if r.query["fromSrc"] == nil, let from = r.query["fromImage"], !from.isEmpty {
-      // Until the registry client lands: an image that is here already is up to date.
-      let tag = r.query["tag"].flatMap { $0.isEmpty ? nil : $0 }
-      let name = tag.map { from.contains("@") ? from : from + ":" + $0 } ?? from
-      if let image = try? engine.images.resolve(name) {
-        let familiar = (try? Reference(parsing: name).withDefaultTag().familiarString) ?? name
-        out.startStream(contentType: "application/json")
-        out.writeJSON(["status": .string("Pulling from \(from)"), "id": .string(tag ?? "latest")])
-        out.writeJSON(["status": .string("Digest: \(image.id)")])
-        out.writeJSON(["status": .string("Status: Image is up to date for \(familiar)")])
-        _ = try? out.endStream().wait()
-        return
-      }
-    }
-    guard let source = r.query["fromSrc"] else {
-      throw BerthError(
-        .unavailable, "pulling images is not supported yet: import images with docker import or load them")
-    }
+    guard let source = r.query["fromSrc"] else { return try pullImage(r, out) }
     guard source == "-" else { throw BerthError.invalid("only fromSrc=- (the request body) is supported") }
     let path = try bodyPath(r)
     defer { if r.bodyFile == nil { unlink(path) } }

@@ -28,6 +28,10 @@ public struct BuildRequest: Sendable {
   /// Dockerfile and context give the same image id. File times in layers are always
   /// normalised (to this instant, or to 0).
   public var sourceDateEpoch: Int?
+  /// When FROM and `COPY --from=<image>` images are pulled (`--pull` is `always`).
+  public var pull: PullPolicy = .missing
+  /// Where pull progress goes.
+  public var pullProgress: TransferProgress = { _ in }
   /// Where RUN output goes (a file descriptor of this process; -1 discards it).
   public var outputFD: Int32 = 1
 

@@ -23,7 +23,7 @@ extension BuildService {
       guard let state = results[index] else { throw BerthError.internal("stage \(from) was not built") }
       return .image(state)
     }
-    let image = try images.resolve(from)
+    let image = try images.ensure(from, policy: request.pull, progress: request.pullProgress)
     return .image(StageState(image: image.id, config: try images.config(of: image)))
   }
 

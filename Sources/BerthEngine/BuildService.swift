@@ -64,7 +64,7 @@ public final class BuildService: Sendable {
       let stage = plan.stages[index]
       number += 1
       events(.step(index: number, total: total, text: stage.fromText))
-      var state = try baseState(stage.base, stageIndex: index, plan: plan, results: results)
+      var state = try baseState(stage.base, stageIndex: index, plan: plan, results: results, request: request)
       args.beginStage()
       try runTriggers(
         &state, args: &args, request: request, plan: plan, stageIndex: index, results: results, events: events)
@@ -94,14 +94,16 @@ public final class BuildService: Sendable {
   }
 
   /// The state a stage starts from: an earlier stage's result, scratch, or an image.
-  func baseState(_ base: String, stageIndex: Int, plan: BuildPlan, results: [Int: StageState]) throws -> StageState {
+  func baseState(
+    _ base: String, stageIndex: Int, plan: BuildPlan, results: [Int: StageState], request: BuildRequest
+  ) throws -> StageState {
     var state: StageState
     if let earlier = plan.stageIndex(base, before: stageIndex), Int(base) == nil, let result = results[earlier] {
       state = result
     } else if base == "scratch" {
       state = StageState(image: nil, config: ImageConfig(architecture: "amd64", os: "linux", config: ContainerConfig()))
     } else {
-      let image = try images.resolve(base)
+      let image = try images.ensure(base, policy: request.pull, progress: request.pullProgress)
       state = StageState(image: image.id, config: try images.config(of: image))
     }
     state.cmdSet = false

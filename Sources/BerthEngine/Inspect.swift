@@ -182,7 +182,8 @@ extension ImageService {
     return ImageInspect(
       Id: image.id.description,
       RepoTags: image.tags.compactMap { try? Reference(parsing: $0).familiarString },
-      RepoDigests: [], Parent: "", Comment: config.history?.last?.comment ?? "", Created: image.created,
+      RepoDigests: (try? repoDigests(of: image)) ?? [], Parent: "", Comment: config.history?.last?.comment ?? "",
+      Created: image.created,
       DockerVersion: "", Author: config.author ?? "", Config: config.config, Architecture: config.architecture,
       Variant: config.variant, Os: config.os, Size: image.size,
       GraphDriver: .init(

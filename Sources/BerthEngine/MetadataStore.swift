@@ -98,6 +98,7 @@ public final class MetadataStore: Sendable {
           """)
     }
     registerNetworkMigration(&m)
+    registerRegistryMigration(&m)
     return m
   }
 

@@ -20,7 +20,8 @@ struct Berth: ParsableCommand {
       DiffCommand.self, CommitCommand.self, ExportCommand.self, CpCommand.self, TopCommand.self, StatsCommand.self,
       UpdateCommand.self, ContainerCommand.self, ImageCommand.self, SystemCommand.self, MonitorCommand.self,
       ExitedCommand.self, HealthCommand.self, NetworkCommand.self, PortCommand.self, DNSCommand.self,
-      NetworksCleanupCommand.self, ProxyCommand.self, DaemonCommand.self,
+      NetworksCleanupCommand.self, ProxyCommand.self, DaemonCommand.self, PullCommand.self, PushCommand.self,
+      LoginCommand.self, LogoutCommand.self,
     ])
 }
 
@@ -56,6 +57,6 @@ struct ImageCommand: ParsableCommand {
     commandName: "image", abstract: "Manage images",
     subcommands: [
       ImageListCommand.self, ImportCommand.self, TagCommand.self, ImageRmCommand.self, ImageInspectCommand.self,
-      HistoryCommand.self, SaveCommand.self, LoadCommand.self, BuildCommand.self,
+      HistoryCommand.self, SaveCommand.self, LoadCommand.self, BuildCommand.self, PullCommand.self, PushCommand.self,
     ])
 }

@@ -15,7 +15,7 @@ struct BuildCommand: ParsableCommand {
   @Option(name: .customLong("build-arg"), help: "Set build-time variables") var buildArgs: [String] = []
   @Option(name: .long, help: "Set the target build stage to build.") var target: String?
   @Flag(name: .customLong("no-cache"), help: "Do not use cache when building the image") var noCache = false
-  @Flag(name: .long, help: "Always attempt to pull a newer version of the image (no registry yet: accepted)")
+  @Flag(name: .long, help: "Always attempt to pull a newer version of the image")
   var pull = false
   @Option(name: .customLong("label"), help: "Set metadata for an image") var labels: [String] = []
   @Flag(name: [.short, .long], help: "Suppress the build output and print image ID on success") var quiet = false
@@ -55,6 +55,8 @@ struct BuildCommand: ParsableCommand {
     request.network = network
     request.addHosts = addHosts
     request.outputFD = quiet ? -1 : 1
+    request.pull = pull ? .always : .missing
+    if !quiet { request.pullProgress = TransferPrinter().progress }
     for label in labels {
       let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
       request.labels[parts[0]] = parts.count > 1 ? parts[1] : ""

@@ -49,7 +49,10 @@ struct ImagesCommand: ParsableCommand {
     var table = Table(header: header)
     for r in rows {
       var row = [r.repo, r.tag]
-      if o.digests { row.append("<none>") }
+      if o.digests {
+        let digests = (try? engine.images.repoDigests(of: r.image)) ?? []
+        row.append(digests.first { $0.hasPrefix(r.repo + "@") }.map { String($0.split(separator: "@")[1]) } ?? "<none>")
+      }
       row += [
         o.noTrunc ? r.image.id.description : r.image.id.shortID, Human.ago(r.image.created), Human.size(r.image.size),
       ]

@@ -12,6 +12,7 @@ struct RunCommand: ParsableCommand {
     commandName: "run", abstract: "Create and run a new container from an image")
 
   @OptionGroup var options: ContainerOptions
+  @OptionGroup var pullOptions: PullOptions
   @Flag(name: [.short, .customLong("detach")], help: "Run container in background and print container ID")
   var detach = false
   @Argument(help: "The image to run") var image: String
@@ -26,6 +27,7 @@ struct RunCommand: ParsableCommand {
       throw BerthError.invalid("the input device is not a TTY")
     }
     let engine = try CLI.engine()
+    try pullOptions.ensure(image, engine: engine)
     var createOptions = try options.createOptions(image: image, command: command)
     createOptions.stdinOnce = options.interactive && !detach
     let container = try engine.containers.create(createOptions)

@@ -201,7 +201,7 @@ struct RunTests {
   }
 
   @Test func badInput() {
-    let missing = box.berth(["run", "--rm", "nosuchimage"])
+    let missing = box.berth(["run", "--rm", "--pull", "never", "nosuchimage"])
     #expect(missing.code == 125)
     #expect(missing.err.contains("No such image: nosuchimage:latest"))
     let flag = box.berth(["run", "--no-such-flag", "busybox"])
