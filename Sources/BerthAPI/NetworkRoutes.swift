@@ -78,14 +78,12 @@ extension APIServer {
       subnet: config?.Subnet.flatMap { $0.isEmpty ? nil : $0 },
       gateway: config?.Gateway.flatMap { $0.isEmpty ? nil : $0 }, isInternal: body.Internal ?? false,
       labels: body.Labels ?? [:])
-    events.emit(type: "network", action: "create", id: n.id, attributes: ["name": n.name, "type": n.driver])
     out.json(["Id": .string(n.id), "Warning": ""], status: .created)
   }
 
   func removeNetwork(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
     let n = try engine.networks.get(ref)
     try engine.networks.remove(n.id)
-    events.emit(type: "network", action: "destroy", id: n.id, attributes: ["name": n.name, "type": n.driver])
     out.send(.noContent)
   }
 
@@ -106,9 +104,6 @@ extension APIServer {
     } else {
       try engine.containers.disconnect(c.id, network: n.id)
     }
-    events.emit(
-      type: "network", action: connect ? "connect" : "disconnect", id: n.id,
-      attributes: ["container": c.id, "name": n.name, "type": n.driver])
     out.send(.ok)
   }
 }

@@ -113,6 +113,7 @@ extension ContainerService {
         throw error
       }
     }
+    networks.emit("connect", n, container: c.id)
   }
 
   /// Removes a container from a network (`network disconnect`): a running one loses its interface now.
@@ -131,6 +132,7 @@ extension ContainerService {
     settings.host.networking = opts
     try save(c.id, settings)
     if c.state == .running { try networks.detach(c, from: n) }
+    networks.emit("disconnect", n, container: c.id)
   }
 
   func save(_ id: String, _ settings: ContainerSettings) throws {

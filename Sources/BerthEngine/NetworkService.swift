@@ -158,7 +158,16 @@ public final class NetworkService: Sendable {
         throw error
       }
     }
-    return try get(id)
+    let network = try get(id)
+    emit("create", network)
+    return network
+  }
+
+  /// Appends a network event to the engine's events journal (`docker events`).
+  func emit(_ action: String, _ network: NetworkRecord, container: String? = nil) {
+    var attributes = ["name": network.name, "type": network.driver]
+    if let container { attributes["container"] = container }
+    EventJournal(paths: paths).emit(type: "network", action: action, id: network.id, attributes: attributes)
   }
 
   /// Makes the network's bridge, address and rules if the bridge is missing; returns its index.
@@ -203,6 +212,7 @@ public final class NetworkService: Sendable {
     tearDownDevice(network)
     try store.write { db in try db.execute(sql: "DELETE FROM networks WHERE id = ?", arguments: [network.id]) }
     try? FileSystem.removeTree(networkRunDirectory(network.id))
+    emit("destroy", network)
   }
 
   /// Removes a network's rules and bridge (for `network rm` and for tests' sandboxes).

@@ -78,6 +78,8 @@ struct DaemonNetworkTests {
     #expect(d.docker(["run", "--rm", "--name", "fromapi", "busybox", "sh", "-c", "exit 3"]).code == 3)
     #expect(d.docker(["volume", "create", "data"]).code == 0)
     #expect(d.docker(["network", "create", "evnet"]).code == 0)
+    #expect(box.berth(["network", "create", "clinet"]).code == 0)
+    #expect(box.berth(["network", "rm", "clinet"]).code == 0)
     #expect(d.docker(["tag", "busybox", "bb:copy"]).code == 0)
     let until = String(Int(Date().timeIntervalSince1970) + 1)
     let past = d.docker([
@@ -88,7 +90,8 @@ struct DaemonNetworkTests {
     for expected in [
       "container create fromcli", "container start fromcli", "container die fromcli", "container destroy fromcli",
       "container create fromapi", "container start fromapi", "container die fromapi", "container destroy fromapi",
-      "volume create <no value>", "network create evnet", "image tag bb:copy",
+      "volume create <no value>", "network create evnet", "network create clinet", "network destroy clinet",
+      "image tag bb:copy",
     ] {
       #expect(lines.contains(expected), "missing \(expected) in \(lines)")
     }
