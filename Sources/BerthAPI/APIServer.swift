@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -67,9 +68,10 @@ public final class APIServer: Sendable {
     channels.add(channel)
   }
 
-  /// Listens on TCP (`tcp://127.0.0.1:2375`). Without TLS the API is root on this machine for
-  /// whoever reaches it, so only loopback addresses are accepted.
-  public func listen(tcp address: String) throws {
+  /// Listens on TCP (`tcp://127.0.0.1:2375`). Without client verification the API is root on
+  /// this machine for whoever reaches it, so only loopback addresses are accepted then; with
+  /// `tls.verifyClients` any address is.
+  public func listen(tcp address: String, tls: DaemonTLS? = nil) throws {
     let rest = address.hasPrefix("tcp://") ? String(address.dropFirst(6)) : address
     guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
       (1...65535).contains(port)
@@ -77,24 +79,29 @@ public final class APIServer: Sendable {
     var host = String(rest[..<colon])
     if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
     if host.isEmpty { host = "127.0.0.1" }
-    guard host == "localhost" || host == "::1" || host.hasPrefix("127.") else {
+    guard host == "localhost" || host == "::1" || host.hasPrefix("127.") || tls?.verifyClients == true else {
       throw BerthError.invalid(
-        "refusing to listen on \(address) without TLS: anyone who reaches it controls this machine; use 127.0.0.1")
+        "refusing to listen on \(address) without --tlsverify: anyone who reaches it controls this machine; "
+          + "use 127.0.0.1")
     }
+    let context = try tls?.context()
     do {
-      channels.add(try bootstrap().bind(host: host, port: port).wait())
+      channels.add(try bootstrap(tls: context).bind(host: host, port: port).wait())
     } catch {
       throw BerthError(.unavailable, "cannot listen on \(address): \(error)")
     }
   }
 
-  private func bootstrap() -> ServerBootstrap {
+  private func bootstrap(tls: NIOSSLContext? = nil) -> ServerBootstrap {
     ServerBootstrap(group: group)
       .serverChannelOption(ChannelOptions.backlog, value: 256)
+      // A restarted daemon must get its TCP port back while old connections sit in TIME-WAIT.
+      .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
       .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
       .childChannelInitializer { [self] channel in
         channel.eventLoop.makeCompletedFuture {
           let sync = channel.pipeline.syncOperations
+          if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls), name: "tls") }
           try sync.addHandler(HTTPResponseEncoder(), name: "http-encoder")
           try sync.addHandler(
             ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)), name: "http-decoder")

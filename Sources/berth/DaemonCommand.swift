@@ -19,6 +19,20 @@ struct DaemonCommand: ParsableCommand {
   var hosts: [String] = []
   @Option(name: .long, help: "Group that owns the socket (default: berth, when it exists)")
   var group: String?
+  @Flag(name: .long, help: "Use TLS and verify the remote (clients need a certificate signed by --tlscacert)")
+  var tlsverify = false
+  @Flag(name: .long, help: "Use TLS; implied by --tlsverify")
+  var tls = false
+  @Option(name: .long, help: "Trust certs signed only by this CA") var tlscacert: String?
+  @Option(name: .long, help: "Path to TLS certificate file") var tlscert: String?
+  @Option(name: .long, help: "Path to TLS key file") var tlskey: String?
+
+  /// The TLS settings of the flags, nil without --tls/--tlsverify.
+  func tlsSettings() throws -> DaemonTLS? {
+    guard tls || tlsverify else { return nil }
+    guard let tlscert, let tlskey else { throw BerthError.invalid("--tls and --tlsverify need --tlscert and --tlskey") }
+    return DaemonTLS(certificate: tlscert, key: tlskey, clientCA: tlscacert, verifyClients: tlsverify)
+  }
 
   func run() throws {
     signal(SIGPIPE, SIG_IGN)
@@ -31,12 +45,13 @@ struct DaemonCommand: ParsableCommand {
     sigprocmask(SIG_UNBLOCK, &set, nil)
     signal(SIGTERM, SIG_DFL)
     signal(SIGINT, SIG_DFL)
+    let tlsSettings = try tlsSettings()
     let engine = try CLI.engine()
     let server = try APIServer(engine: engine)
     let addresses = hosts.isEmpty ? ["unix://\(engine.paths.execRoot)/berth.sock"] : hosts
     for address in addresses {
       if address.hasPrefix("tcp://") {
-        try server.listen(tcp: address)
+        try server.listen(tcp: address, tls: tlsSettings)
       } else if address.hasPrefix("unix://") || address.hasPrefix("/") {
         try server.listen(unixSocket: address, group: group ?? "berth")
       } else {
