@@ -83,6 +83,9 @@ t0=$(now); "${docker[@]}" push "$ref2" >"$work/docker-push.log"; t1=$(now)
 docker_push=$(echo "$t1 - $t0" | bc)
 
 printf 'image: %s bytes unpacked, 5 layers\n' "$size"
+source bench/lib.sh
+record "pull of a $((size / 1000000)) MB, 5-layer image from a local registry" s "$berth_pull" "$docker_pull" "<= 0.5x"
+record "push of the same image to an empty repository" s "$berth_push" "$docker_push" "<= 0.5x"
 printf 'pull  berth %6.2f s   docker %6.2f s   ratio %.2fx (budget <= 0.5x)\n' \
   "$berth_pull" "$docker_pull" "$(echo "$berth_pull / $docker_pull" | bc -l)"
 printf 'push  berth %6.2f s   docker %6.2f s   ratio %.2fx (budget <= 0.5x)\n' \
