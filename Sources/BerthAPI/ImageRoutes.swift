@@ -71,26 +71,8 @@ extension APIServer {
   func saveImages(_ r: APIRequest, _ out: Responder, names: [String]) throws {
     guard !names.isEmpty else { throw BerthError.invalid("no images given") }
     for name in names { _ = try engine.images.resolve(name) }
-    var fds: [Int32] = [-1, -1]
-    guard berth_pipe(&fds) == 0 else { throw BerthError.internal("pipe: \(String(cString: strerror(errno)))") }
-    let failure = ErrorBox()
     let images = engine.images
-    let writer = fds[1]
-    let thread = Thread {
-      do { try images.save(names, to: writer) } catch { failure.set(error) }
-      close(writer)
-    }
-    thread.start()
-    out.startStream(contentType: "application/x-tar")
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
-      if !out.write(Array(buffer[0..<n])) { break }
-    }
-    close(fds[0])
-    _ = try? out.endStream().wait()
+    streamFromWriter(out, contentType: "application/x-tar") { try images.save(names, to: $0) }
   }
 
   /// `POST /images/prune`: dangling images (with `dangling=false`, every image) that no
@@ -150,13 +132,4 @@ extension APIServer {
     }
     return path
   }
-}
-
-/// An error from another thread.
-final class ErrorBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var error: (any Error)?
-
-  func set(_ e: any Error) { lock.withLock { error = e } }
-  var value: (any Error)? { lock.withLock { error } }
 }

@@ -50,25 +50,9 @@ extension ContainerService {
     try store.write { db in
       try db.execute(sql: "UPDATE containers SET manual_stop = 0, restart_count = 0 WHERE id = ?", arguments: [c.id])
     }
-    var report: [Int32] = [-1, -1]
-    try syscall("pipe2", "report") { berth_pipe(&report) == 0 ? 0 : -1 }
-    let argv =
-      [
-        Self.berthExecutable, "--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__monitor", c.id,
-      ] + (holdForAttach ? ["--hold-for-attach"] : [])
-    let pid = CStrings.withArray(argv) { berth_spawn_detached(Self.berthExecutable, $0, report[1]) }
-    close(report[1])
-    defer { close(report[0]) }
-    if pid < 0 { throw SystemError("posix_spawn", Self.berthExecutable, errno: -pid) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(report[0], $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
-      bytes += buffer[0..<n]
-    }
-    let text = String(decoding: bytes, as: UTF8.self)
+    let (pid, text) = try HelperProcess.spawn(
+      ["--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__monitor", c.id]
+        + (holdForAttach ? ["--hold-for-attach"] : []))
     if text == "ok" { return }
     _ = berth_wait(pid)
     throw MonitorReport.error(from: text)

@@ -87,22 +87,8 @@ extension NetworkService {
   /// Starts the network's responder unless it runs; returns once it listens.
   func ensureDNS(_ network: NetworkRecord) throws {
     if dnsProcess(network.id) != nil { return }
-    let berth = ContainerService.berthExecutable
-    var report: [Int32] = [-1, -1]
-    try syscall("pipe2", "dns report") { berth_pipe(&report) == 0 ? 0 : -1 }
-    let argv = [berth, "--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__dns", network.id]
-    let pid = CStrings.withArray(argv) { berth_spawn_detached(berth, $0, report[1]) }
-    close(report[1])
-    defer { close(report[0]) }
-    if pid < 0 { throw SystemError("posix_spawn", berth, errno: -pid) }
-    var buffer = [UInt8](repeating: 0, count: 512)
-    var text = ""
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(report[0], $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { break }
-      text += String(decoding: buffer[0..<n], as: UTF8.self)
-    }
+    let (_, text) = try HelperProcess.spawn(
+      ["--data-root", paths.dataRoot, "--exec-root", paths.execRoot, "__dns", network.id])
     // Another start may have won the race for the address: that responder serves.
     if text != "ok" && dnsProcess(network.id) == nil {
       throw BerthError.internal("the DNS responder of network \(network.name) failed: \(text)")

@@ -47,22 +47,8 @@ extension NetworkService {
     stopProxy(plan.tag)
     do {
       try FileSystem.makeDirectory(paths.execRoot + "/proxies", mode: 0o700)
-      let berth = ContainerService.berthExecutable
-      var report: [Int32] = [-1, -1]
-      try syscall("pipe2", "proxy report") { berth_pipe(&report) == 0 ? 0 : -1 }
-      let argv = [berth, "__proxy", "--pid-file", proxyPidFile(plan.tag)] + routes.map(\.argument)
-      let pid = CStrings.withArray(argv) { berth_spawn_detached(berth, $0, report[1]) }
-      close(report[1])
-      defer { close(report[0]) }
-      if pid < 0 { throw SystemError("posix_spawn", berth, errno: -pid) }
-      var buffer = [UInt8](repeating: 0, count: 512)
-      var text = ""
-      while true {
-        let n = buffer.withUnsafeMutableBytes { read(report[0], $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        text += String(decoding: buffer[0..<n], as: UTF8.self)
-      }
+      let (_, text) = try HelperProcess.spawn(
+        ["__proxy", "--pid-file", proxyPidFile(plan.tag)] + routes.map(\.argument))
       if text != "ok" { Trace.mark("IPv6 proxy of \(plan.tag) failed: \(text)") }
       Trace.mark("IPv6 proxy started")
     } catch {
