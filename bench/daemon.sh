@@ -10,19 +10,13 @@ source bench/lib.sh
 n=${1:-20}
 berth=$(berth_binary)
 work=$(mktemp -d /tmp/berth-daemonbench.XXXXXX)
-had_docker_chains=$(iptables -w -S DOCKER >/dev/null 2>&1 && echo yes || echo no)
+had_docker_chains=$(docker_chains_exist)
 cleanup() {
   [ -n "${berth_pid:-}" ] && kill "$berth_pid" 2>/dev/null
   $berth --data-root "$work/berth-data" --exec-root "$work/berth-exec" __networks-cleanup 2>/dev/null || true
   stop_dockerd "$work"
   rm -rf "$work"
-  if [ "$had_docker_chains" = no ]; then
-    for table in filter nat; do
-      iptables -w -t $table -S | grep -E '^-A .*(DOCKER|docker0)' | sed 's/^-A/-D/' |
-        while read -r rule; do eval "iptables -w -t $table $rule" || true; done
-      for chain in $(iptables -w -t $table -S | awk '/^-N DOCKER/ {print $2}'); do iptables -w -t $table -X "$chain"; done
-    done
-  fi
+  remove_docker_chains "$had_docker_chains"
 }
 trap cleanup EXIT
 rootfs=$(scripts/busybox-rootfs.sh "$work/rootfs")

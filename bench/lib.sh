@@ -33,6 +33,21 @@ stop_dockerd() {
   umount "$work/docker-data/overlay2" "$work/docker-exec/netns/default" 2>/dev/null || true
 }
 
+# docker_chains_exist: "yes" when dockerd's iptables chains are already there, else "no".
+docker_chains_exist() { iptables -w -S DOCKER >/dev/null 2>&1 && echo yes || echo no; }
+
+# remove_docker_chains HAD: dockerd with its bridge leaves its chains and rules behind; removes
+# them unless HAD (from docker_chains_exist before this run) says they were there already.
+remove_docker_chains() {
+  [ "$1" = no ] || return 0
+  local table rule chain
+  for table in filter nat; do
+    iptables -w -t $table -S | grep -E '^-A .*(DOCKER|docker0)' | sed 's/^-A/-D/' |
+      while read -r rule; do eval "iptables -w -t $table $rule" || true; done
+    for chain in $(iptables -w -t $table -S | awk '/^-N DOCKER/ {print $2}'); do iptables -w -t $table -X "$chain"; done
+  done
+}
+
 # median_ms N COMMAND…: the median wall time of N runs of COMMAND, in ms with one decimal.
 median_ms() {
   python3 - "$@" <<'PY'

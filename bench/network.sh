@@ -12,19 +12,12 @@ scripts/deps.sh >/dev/null
 berth=$(berth_binary)
 work=$(mktemp -d /tmp/berth-netbench.XXXXXX)
 export BERTH_DATA_ROOT=$work/berth-data BERTH_EXEC_ROOT=$work/berth-exec
-had_docker_chains=$(iptables -w -S DOCKER >/dev/null 2>&1 && echo yes || echo no)
+had_docker_chains=$(docker_chains_exist)
 cleanup() {
   $berth __networks-cleanup 2>/dev/null || true
   stop_dockerd "$work"
   rm -rf "$work"
-  # dockerd leaves its chains behind; remove them when this run made them.
-  if [ "$had_docker_chains" = no ]; then
-    for table in filter nat; do
-      iptables -w -t $table -S | grep -E '^-A .*(DOCKER|docker0)' | sed 's/^-A/-D/' |
-        while read -r rule; do eval "iptables -w -t $table $rule" || true; done
-      for chain in $(iptables -w -t $table -S | awk '/^-N DOCKER/ {print $2}'); do iptables -w -t $table -X "$chain"; done
-    done
-  fi
+  remove_docker_chains "$had_docker_chains"
 }
 trap cleanup EXIT
 rootfs=$(scripts/busybox-rootfs.sh "$work/rootfs")

@@ -35,15 +35,7 @@ extension ContainerService {
     let opts = c.config.host.networking ?? NetworkingOptions()
     let dir = paths.container(c.id)
     let hostname = c.config.config.hostname ?? c.shortID
-    var hosts = """
-      127.0.0.1\tlocalhost
-      ::1\tlocalhost ip6-localhost ip6-loopback
-      fe00::0\tip6-localnet
-      ff00::0\tip6-mcastprefix
-      ff02::1\tip6-allnodes
-      ff02::2\tip6-allrouters
-
-      """
+    var hosts = Self.baseHosts
     for link in opts.links {
       let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
       guard let target = try? get(parts[0]), let e = try? networks.endpoints(of: target.id).first else { continue }

@@ -92,21 +92,24 @@ public final class ContainerService: Sendable {
     return created
   }
 
+  /// The lines every container's /etc/hosts starts with, as Docker writes them.
+  static let baseHosts = """
+    127.0.0.1\tlocalhost
+    ::1\tlocalhost ip6-localhost ip6-loopback
+    fe00::0\tip6-localnet
+    ff00::0\tip6-mcastprefix
+    ff02::1\tip6-allnodes
+    ff02::2\tip6-allrouters
+
+    """
+
   /// The container's directory with its writable layer and the files bind-mounted into /etc.
   /// The files are written anew at every start, so they need no fsync.
   func prepareDirectories(id: String, hostname: String) throws {
     let dir = paths.container(id)
     for sub in ["upper", "work", "rootfs"] { try FileSystem.makeDirectory(dir + "/" + sub) }
     try FileSystem.write(dir + "/hostname", Array("\(hostname)\n".utf8))
-    let hosts = """
-      127.0.0.1\tlocalhost
-      ::1\tlocalhost ip6-localhost ip6-loopback
-      fe00::0\tip6-localnet
-      ff00::0\tip6-mcastprefix
-      ff02::1\tip6-allnodes
-      ff02::2\tip6-allrouters
-
-      """
+    let hosts = Self.baseHosts
     try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
     try FileSystem.write(dir + "/resolv.conf", Array(ResolvConf.forContainer().utf8))
   }
