@@ -4,10 +4,6 @@ import BerthOCI
 import BerthSystem
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,24 +16,30 @@ enum URLFetcher {
   /// Downloads url into directory; returns the file's name ("" when the URL names none).
   static func fetch(_ url: String, into directory: String, checksum: String?) throws -> String {
     guard let address = URL(string: url) else { throw BerthError.invalid("invalid URL: \(url)") }
-    let response = try download(address, to: directory + "/.download")
-    defer { try? FileManager.default.removeItem(at: response.file) }
+    let file = directory + "/.download"
+    let response: HTTPDownload.Response
+    do {
+      response = try runBlocking { try await HTTPDownload.get(url, to: file) }
+    } catch {
+      unlink(file)
+      throw BerthError.invalid("error downloading \(url): \(error)")
+    }
+    defer { unlink(file) }
     if response.status >= 400 {
-      let body = (try? String(contentsOf: response.file, encoding: .utf8)) ?? ""
-      let reason = HTTPURLResponse.localizedString(forStatusCode: response.status).capitalized
+      let body = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
       throw BerthError.invalid(
-        "failed to GET \(url) with status \(response.status) \(reason): "
+        "failed to GET \(url) with status \(response.status) \(response.reason): "
           + body.trimmingCharacters(in: .whitespacesAndNewlines))
     }
     if let checksum {
-      let actual = "sha256:" + (try FileCopier.hashContents(response.file.path))
+      let actual = "sha256:" + (try FileCopier.hashContents(file))
       guard checksum == actual else {
         throw BerthError.invalid("digest mismatch \(actual): \(checksum)")
       }
     }
     let name = fileName(path: address.path, disposition: response.headers["content-disposition"])
     let target = directory + "/" + (name.isEmpty ? "__unnamed__" : name)
-    try syscall("rename", target) { rename(response.file.path, target) }
+    try syscall("rename", target) { rename(file, target) }
     try syscall("chmod", target) { chmod(target, 0o600) }
     let seconds = response.headers["last-modified"].flatMap(httpDate).map { Int($0.timeIntervalSince1970) } ?? 0
     var times = [timespec(tv_sec: seconds, tv_nsec: 0), timespec(tv_sec: seconds, tv_nsec: 0)]
@@ -69,48 +71,5 @@ enum URLFetcher {
       if let date = formatter.date(from: text) { return date }
     }
     return nil
-  }
-
-  struct Response {
-    var status: Int
-    var headers: [String: String]
-    var file: URL
-  }
-
-  /// A blocking GET through URLSession (redirects followed); the body lands in a temporary file.
-  private static func download(_ url: URL, to path: String) throws -> Response {
-    final class Box: @unchecked Sendable {
-      var result: Result<Response, any Error> = .failure(BerthError.internal("download did not finish"))
-    }
-    let box = Box()
-    let done = DispatchSemaphore(value: 0)
-    let task = URLSession.shared.downloadTask(with: url) { location, response, error in
-      defer { done.signal() }
-      if let error {
-        box.result = .failure(
-          BerthError.invalid("error downloading \(url.absoluteString): \(error.localizedDescription)"))
-        return
-      }
-      guard let location, let http = response as? HTTPURLResponse else {
-        box.result = .failure(BerthError.invalid("error downloading \(url.absoluteString): no response"))
-        return
-      }
-      // The file is removed when this handler returns: keep it under a name of our own.
-      let kept = URL(fileURLWithPath: path)
-      do {
-        try FileManager.default.moveItem(at: location, to: kept)
-      } catch {
-        box.result = .failure(BerthError.internal("keeping download of \(url.absoluteString): \(error)"))
-        return
-      }
-      var headers: [String: String] = [:]
-      for (key, value) in http.allHeaderFields {
-        if let key = key as? String, let value = value as? String { headers[key.lowercased()] = value }
-      }
-      box.result = .success(Response(status: http.statusCode, headers: headers, file: kept))
-    }
-    task.resume()
-    done.wait()
-    return try box.result.get()
   }
 }

@@ -42,6 +42,7 @@ extension ContainerService {
   /// Engine API's attach before start) the monitor reads no output until a client attaches or
   /// 5 s have passed, so the attached client sees all of it.
   public func startDetached(_ ref: String, holdForAttach: Bool = false) throws {
+    Cgroup.warmMigrations(for: 1)
     let c = try get(ref)
     if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) { return }
     guard FileSystem.exists(Self.monitorExecutable) else {

@@ -39,6 +39,7 @@ public struct RunningContainer: Sendable {
 extension ContainerService {
   /// Starts a created or exited container.
   public func start(_ ref: String, stdio: StdioMode) throws -> RunningContainer {
+    Cgroup.warmMigrations(for: 1)
     let c = try get(ref)
     if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
       throw BerthError.conflict("container \(c.shortID) is already running")
@@ -158,6 +159,7 @@ extension ContainerService {
       throw error
     }
     berth_forward_signals(running.process.pid)
+    Cgroup.stopWarmingMigrations()
     if out[0] >= 0 {
       close(out[1])
       close(err[1])

@@ -24,6 +24,7 @@ public final class ContainerService: Sendable {
 
   /// Creates a container (state `created`) from options; nothing runs yet.
   public func create(_ options: CreateOptions) throws -> ContainerRecord {
+    Cgroup.warmMigrations(for: 1)  // a start usually follows: see Cgroup+Warmup.swift
     let image = try images.resolve(options.image)
     let imageConfig = try images.config(of: image)
     let name = try options.name.map(validName) ?? NameGenerator.random()

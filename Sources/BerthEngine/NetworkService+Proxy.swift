@@ -7,29 +7,30 @@ import CBerth
 import Glibc
 #endif
 
-/// The IPv6 listeners of a container's published TCP ports (see `PortProxy`): one
+/// The IPv6 listeners of a container's published ports (see `PortProxy`): one
 /// `berth __proxy` process per container, started after its IPv4 rules and stopped with them.
 extension NetworkService {
   /// `execRoot/proxies/<short id>.pid`: the proxy's pid and start time.
   func proxyPidFile(_ tag: String) -> String { paths.execRoot + "/proxies/\(tag).pid" }
 
-  /// The proxy routes of a container's bindings: every-address and IPv6 TCP bindings (IPv4
-  /// addresses are the DNAT rules' alone, as Docker binds only them for `-p 0.0.0.0:…`).
+  /// The proxy routes of a container's bindings: every-address and IPv6 TCP and UDP bindings
+  /// (IPv4 addresses are the DNAT rules' alone, as Docker binds only them for `-p 0.0.0.0:…`).
   static func proxyRoutes(_ bindings: [PortBinding], address: IPv4Address) -> [PortProxy.Route] {
-    bindings.compactMap { b in
-      guard b.proto == "tcp", b.hostIP.isEmpty || b.hostIP.contains(":") else { return nil }
+    bindings.compactMap { b -> PortProxy.Route? in
+      guard ["tcp", "udp"].contains(b.proto), b.hostIP.isEmpty || b.hostIP.contains(":") else { return nil }
       return PortProxy.Route(
-        listen: b.hostIP.isEmpty ? "::" : b.hostIP, port: b.hostPort, target: address, targetPort: b.containerPort)
+        listen: b.hostIP.isEmpty ? "::" : b.hostIP, port: b.hostPort, target: address, targetPort: b.containerPort,
+        proto: b.proto)
     }
   }
 
   /// The container's published ports as Docker reports them (inspect, `port`, PORTS): each
-  /// binding, and the IPv6 one of every-address TCP bindings while the proxy listens there.
+  /// binding, and the IPv6 one of every-address TCP and UDP bindings while the proxy listens there.
   /// In Docker's order.
   public func reportedPorts(of containerID: String) throws -> [PortBinding] {
     var bindings = try ports(of: containerID)
     if FileSystem.exists(proxyPidFile(String(containerID.prefix(12)))) {
-      bindings += bindings.filter { $0.proto == "tcp" && $0.hostIP.isEmpty }.map { b in
+      bindings += bindings.filter { ["tcp", "udp"].contains($0.proto) && $0.hostIP.isEmpty }.map { b in
         var twin = b
         twin.hostIP = "::"
         return twin

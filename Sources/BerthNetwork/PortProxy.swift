@@ -4,12 +4,13 @@ import BerthSystem
 import Glibc
 #endif
 
-/// The IPv6 side of published TCP ports, as Docker's docker-proxy: containers have only IPv4
+/// The IPv6 side of published ports, as Docker's docker-proxy: containers have only IPv4
 /// addresses, and the kernel will not NAT `[::1]` (or any IPv6 address) to one, so a small
 /// process listens on `[::]:hostPort` (IPv6 only; IPv4 stays with the DNAT rules) and relays
-/// each connection to the container's address. `curl http://localhost:4000` may try `::1`
-/// first. One proxy process per container with published TCP ports; a thread per direction
-/// of each connection.
+/// to the container's address. `curl http://localhost:4000` may try `::1` first. One proxy
+/// process per container with published ports. TCP: a thread per direction of each
+/// connection. UDP: a flow per client address, with its own socket to the container and a
+/// thread relaying the answers; a flow idle for `udpIdleSeconds` ends (Docker's 90 s).
 public final class PortProxy: @unchecked Sendable {
   /// One listener: the IPv6 address (`::` for every address) and port, and where it relays to.
   public struct Route: Sendable, Equatable {
@@ -17,34 +18,44 @@ public final class PortProxy: @unchecked Sendable {
     public var port: Int
     public var target: IPv4Address
     public var targetPort: Int
+    /// `tcp` or `udp`.
+    public var proto: String
 
     /// A route from `[listen]:port` to `target:targetPort`.
-    public init(listen: String = "::", port: Int, target: IPv4Address, targetPort: Int) {
+    public init(listen: String = "::", port: Int, target: IPv4Address, targetPort: Int, proto: String = "tcp") {
       self.listen = listen
       self.port = port
       self.target = target
       self.targetPort = targetPort
+      self.proto = proto
     }
 
-    /// `[::]:4000=172.17.0.2:80`, as passed to `berth __proxy`.
-    public var argument: String { "[\(listen)]:\(port)=\(target):\(targetPort)" }
+    /// `[::]:4000=172.17.0.2:80` (TCP) or `[::]:53/udp=172.17.0.2:53`, as passed to `berth __proxy`.
+    public var argument: String {
+      "[\(listen)]:\(port)\(proto == "udp" ? "/udp" : "")=\(target):\(targetPort)"
+    }
 
     /// Parses `argument`.
     public init?(argument: String) {
       let sides = argument.split(separator: "=")
-      guard sides.count == 2, sides[0].hasPrefix("["), let close = sides[0].lastIndex(of: "]"),
-        let port = Int(sides[0][sides[0].index(after: close)...].dropFirst()),
+      guard sides.count == 2 else { return nil }
+      let proto = sides[0].hasSuffix("/udp") ? "udp" : "tcp"
+      let left = proto == "udp" ? sides[0].dropLast(4) : sides[0]
+      guard left.hasPrefix("["), let close = left.lastIndex(of: "]"),
+        let port = Int(left[left.index(after: close)...].dropFirst()),
         let colon = sides[1].lastIndex(of: ":"), let target = IPv4Address(sides[1][..<colon]),
         let targetPort = Int(sides[1][sides[1].index(after: colon)...])
       else { return nil }
       self.init(
-        listen: String(sides[0][sides[0].index(after: sides[0].startIndex)..<close]), port: port, target: target,
-        targetPort: targetPort)
+        listen: String(left[left.index(after: left.startIndex)..<close]), port: port, target: target,
+        targetPort: targetPort, proto: proto)
     }
   }
 
   let routes: [Route]
   var listeners: [Int32] = []
+  /// How long a UDP flow lives without traffic from the container.
+  public static let udpIdleSeconds = 90
 
   /// A proxy for routes.
   public init(routes: [Route]) { self.routes = routes }
@@ -58,8 +69,9 @@ public final class PortProxy: @unchecked Sendable {
   /// Binds every listener (call before reporting readiness).
   public func bind() throws {
     for r in routes {
-      let fd = try syscall("socket", "tcp6") {
-        socket(AF_INET6, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+      let type = r.proto == "udp" ? SOCK_DGRAM : SOCK_STREAM
+      let fd = try syscall("socket", "\(r.proto)6") {
+        socket(AF_INET6, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
       }
       listeners.append(fd)
       var one: Int32 = 1
@@ -78,16 +90,21 @@ public final class PortProxy: @unchecked Sendable {
           }
         }
       }
-      try syscall("listen", "[\(r.listen)]:\(r.port)") { listen(fd, 128) }
+      if r.proto == "tcp" { try syscall("listen", "[\(r.listen)]:\(r.port)") { listen(fd, 128) } }
     }
   }
 
   /// Accepts and relays until the process is ended.
   public func serve() -> Never {
     var fds = listeners.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    let flows = UDPFlows()
     while true {
       if poll(&fds, nfds_t(fds.count), -1) <= 0 { continue }
       for (i, p) in fds.enumerated() where p.revents & Int16(POLLIN) != 0 {
+        if routes[i].proto == "udp" {
+          flows.forward(from: p.fd, to: routes[i])
+          continue
+        }
         let client = accept(p.fd, nil, nil)
         if client < 0 { continue }
         _ = fcntl(client, F_SETFD, FD_CLOEXEC)
@@ -97,20 +114,30 @@ public final class PortProxy: @unchecked Sendable {
     }
   }
 
-  /// Connects to the route's target and copies both ways until both sides are done.
-  static func relay(_ client: Int32, to route: Route) {
-    let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+  /// A socket of `type` connected to the route's target, or -1.
+  static func connectTarget(_ route: Route, type: __socket_type) -> Int32 {
+    let fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { return -1 }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_port = UInt16(route.targetPort).bigEndian
     addr.sin_addr.s_addr = route.target.value.bigEndian
     let connected = withUnsafePointer(to: &addr) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
-    guard upstream >= 0, connected == 0 else {
-      if upstream >= 0 { close(upstream) }
+    if connected != 0 {
+      close(fd)
+      return -1
+    }
+    return fd
+  }
+
+  /// Connects to the route's target and copies both ways until both sides are done.
+  static func relay(_ client: Int32, to route: Route) {
+    let upstream = connectTarget(route, type: SOCK_STREAM)
+    guard upstream >= 0 else {
       close(client)
       return
     }

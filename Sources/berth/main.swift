@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerthEngine
 import BerthOCI
+import BerthRuntime
 import BerthSystem
 
 #if canImport(Glibc)
@@ -22,6 +23,14 @@ while let first = arguments.first, first.hasPrefix("--") {
   }
   if inline == nil { arguments.removeFirst() }
   setenv(variable, value, 1)
+}
+
+// Commands that start a container begin the kernel's cgroup-migration wait now, while the rest
+// of the command runs (see Cgroup+Warmup.swift).
+if let verb = arguments.first == "container" ? arguments.dropFirst().first : arguments.first,
+  ["run", "start", "restart", "exec"].contains(verb)
+{
+  Cgroup.warmMigrations(for: 1)
 }
 
 do {

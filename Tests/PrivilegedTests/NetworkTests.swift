@@ -78,10 +78,56 @@ struct NetworkTests {
     #expect(curl("http://127.0.0.1:\(port)/index.html").isEmpty)
   }
 
+  @Test func publishedUDPPortAnswersOverIPv4AndIPv6() throws {
+    let port = Self.freePort()
+    let id = box.berth(["run", "-d", "--name", "udp", "-p", "\(port):7000/udp", "busybox", "sleep", "60"]).out
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let pid = value("{{.State.Pid}}", "udp")
+    // An echo server in the container's network namespace (busybox has no UDP server).
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+    server.arguments = [
+      "-t", pid, "-n", "python3", "-c",
+      """
+      import socket
+      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 7000))
+      while True:
+          data, peer = s.recvfrom(2048); s.sendto(b"pong:" + data, peer)
+      """,
+    ]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer {
+      // SIGKILL: the test process blocks SIGTERM, and python inherits that mask.
+      kill(server.processIdentifier, SIGKILL)
+      server.waitUntilExit()
+    }
+    func ask(_ host: String) -> String {
+      let family = host.contains(":") ? "AF_INET6" : "AF_INET"
+      let script = """
+        import socket
+        s = socket.socket(socket.\(family), socket.SOCK_DGRAM); s.settimeout(1)
+        for _ in range(5):
+            s.sendto(b"ping", ("\(host)", \(port)))
+            try: print(s.recv(2048).decode()); break
+            except socket.timeout: pass
+        """
+      return BerthFixture.run("/usr/bin/python3", ["-c", script]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    #expect(ask("127.0.0.1") == "pong:ping")
+    #expect(ask(Self.hostAddress) == "pong:ping")
+    if hostHasIPv6 {
+      #expect(ask("::1") == "pong:ping")
+      #expect(box.berth(["port", "udp"]).out == "7000/udp -> 0.0.0.0:\(port)\n7000/udp -> [::]:\(port)\n")
+    }
+    #expect(box.berth(["rm", "-f", id]).code == 0)
+  }
+
   @Test func publishAllPicksPortsThatPortReports() throws {
     web(["--name", "all", "-P", "--expose", "80", "--expose", "7000-7001/udp"], text: "any")
     let lines = box.berth(["port", "all"]).out.split(separator: "\n").map(String.init)
-    #expect(lines.count == (hostHasIPv6 ? 4 : 3))
+    #expect(lines.count == (hostHasIPv6 ? 6 : 3))
     let tcp = try #require(lines.first { $0.hasPrefix("80/tcp -> 0.0.0.0:") })
     let port = try #require(Int(tcp.split(separator: ":").last ?? ""))
     #expect(HostPortsRange.ephemeral.contains(port))
