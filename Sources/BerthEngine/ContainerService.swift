@@ -29,7 +29,13 @@ public final class ContainerService: Sendable {
     let name = try options.name.map(validName) ?? NameGenerator.random()
     var id = ""
     for b in (0..<32).map({ _ in UInt8.random(in: 0...255) }) { id += String(format: "%02x", b) }
-    let hostname = options.hostname ?? String(id.prefix(12))
+    var hostname = options.hostname ?? String(id.prefix(12))
+    if options.host.utsMode == "host" {
+      // The container shares the host's name, as with Docker's `--uts host`.
+      if options.hostname != nil { throw BerthError.invalid("Conflicting options: hostname and the UTS mode") }
+      let name = (try? FileSystem.read("/proc/sys/kernel/hostname")) ?? []
+      hostname = String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     let run: RunConfiguration
     do {
@@ -57,6 +63,7 @@ public final class ContainerService: Sendable {
     host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     for opt in host.securityOpt { try SecurityOptions.validate(opt, host: &host) }
+    try host.validateResources()
     try validateNetworking(&host, config: &config, hostnameGiven: options.hostname != nil)
     let mountPoints = try resolveMounts(host, imageVolumes: (config.volumes ?? [:]).keys.sorted())
     let settings = ContainerSettings(
@@ -148,8 +155,11 @@ public final class ContainerService: Sendable {
     let c = try get(ref)
     if c.state == .running || c.state == .paused {
       guard force else {
+        // dockerd 20.10's wording (docker-py and older clients match on it).
         throw BerthError.conflict(
-          "cannot remove container \"/\(c.name)\": container is running: stop the container before removing or force remove"
+          c.state == .paused
+            ? "You cannot remove a paused container \(c.id). Unpause and then stop the container before attempting removal or force remove"
+            : "You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove"
         )
       }
       if c.state == .paused { try? Cgroup(containerID: c.id).setFrozen(false) }
@@ -165,7 +175,7 @@ public final class ContainerService: Sendable {
     } else if c.state == .restarting {
       guard force else {
         throw BerthError.conflict(
-          "cannot remove container \"/\(c.name)\": container is restarting: stop the container before removing or force remove"
+          "You cannot remove a restarting container \(c.id). Stop the container before attempting removal or force remove"
         )
       }
       if c.monitorPID != getpid() && Processes.isAlive(pid: c.monitorPID, startTime: c.monitorStart) {
