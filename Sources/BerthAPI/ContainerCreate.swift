@@ -91,6 +91,7 @@ struct CreateBody: Decodable {
     var DnsOptions: [String]?
     var PidMode: String?
     var UTSMode: String?
+    var CgroupnsMode: String?
     var Isolation: String?
     var CpusetCpus: String?
     var CpusetMems: String?
@@ -167,6 +168,10 @@ extension CreateBody {
     var host = HostSettings()
     var net = NetworkingOptions()
     net.expose = (ExposedPorts ?? [:]).keys.sorted()
+    if let mac = MacAddress, !mac.isEmpty {
+      guard EndpointSettings.macBytes(mac) != nil else { throw BerthError.invalid("invalid MAC address: \(mac)") }
+      net.macAddress = mac
+    }
     guard let h = HostConfig else {
       if net != NetworkingOptions() { host.networking = net }
       o.host = host
@@ -222,6 +227,7 @@ extension CreateBody {
     func given(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
     host.pidMode = given(h.PidMode)
     host.utsMode = given(h.UTSMode)
+    host.cgroupnsMode = given(h.CgroupnsMode)
     host.isolation = given(h.Isolation)
     host.cpusetCpus = given(h.CpusetCpus)
     host.cpusetMems = given(h.CpusetMems)
@@ -264,7 +270,6 @@ extension CreateBody {
     net.dns = h.Dns ?? []
     net.dnsSearch = h.DnsSearch ?? []
     net.dnsOptions = h.DnsOptions ?? []
-    if let mac = MacAddress, !mac.isEmpty { net.macAddress = mac }
     for (name, endpoint) in NetworkingConfig?.EndpointsConfig ?? [:] {
       let settings = endpoint.settings
       try settings.validate()

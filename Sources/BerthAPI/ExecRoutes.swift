@@ -25,6 +25,8 @@ extension APIServer {
     var User: String?
     var WorkingDir: String?
     var DetachKeys: String?
+    /// docker-py spells it so (Go's decoder ignores the case).
+    var detachKeys: String?
   }
 
   struct ExecStartBody: Decodable {
@@ -45,8 +47,8 @@ extension APIServer {
     var bytes = [UInt8](repeating: 0, count: 32)
     for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
     let id = bytes.map { String(format: "%02x", $0) }.joined()
-    let keys = try ClientRelayHandler.parseDetachKeys(
-      (body.DetachKeys ?? "").isEmpty ? "ctrl-p,ctrl-q" : body.DetachKeys ?? "")
+    let given = body.DetachKeys ?? body.detachKeys ?? ""
+    let keys = try ClientRelayHandler.parseDetachKeys(given.isEmpty ? "ctrl-p,ctrl-q" : given)
     execs.add(
       ExecInstance(
         id: id, containerID: c.id, options: options, tty: body.Tty ?? false, attachStdin: body.AttachStdin ?? false,

@@ -200,7 +200,7 @@ extension ContainerService {
     let user = try UserLookup.resolve(
       cfg.user ?? "", passwd: images.readFile("/etc/passwd", in: imageConfig, upper: dir + "/upper"),
       group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper"))
-    var env = cfg.env ?? []
+    var env = (cfg.env ?? []).filter { $0.contains("=") }
     let keys = Set(env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
     env += linkEnvironment(c).filter { !keys.contains(String($0.prefix { $0 != "=" })) }
     if !env.contains(where: { $0.hasPrefix("HOME=") }) { env.append("HOME=\(user.home)") }
@@ -241,6 +241,7 @@ extension ContainerService {
     if host.networkMode == "host" || host.networkContainer != nil { linux.namespaces.removeAll { $0 == "network" } }
     if host.pidMode == "host" { linux.namespaces.removeAll { $0 == "pid" } }
     if host.utsMode == "host" { linux.namespaces.removeAll { $0 == "uts" } }
+    if host.cgroupnsMode == "private" { linux.namespaces.append("cgroup") }
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths

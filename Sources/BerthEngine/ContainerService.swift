@@ -22,11 +22,23 @@ public final class ContainerService: Sendable {
     self.images = images
   }
 
+  /// A random name no container has (a taken one would fail the create with a conflict).
+  func freeRandomName() throws -> String {
+    for attempt in 0..<20 {
+      let name = NameGenerator.random(attempt: attempt)
+      let taken = try store.read { db in
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM containers WHERE name = ?", arguments: [name]) ?? false
+      }
+      if !taken { return name }
+    }
+    return NameGenerator.random() + "_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+  }
+
   /// Creates a container (state `created`) from options; nothing runs yet.
   public func create(_ options: CreateOptions) throws -> ContainerRecord {
     let image = try images.resolve(options.image)
     let imageConfig = try images.config(of: image)
-    let name = try options.name.map(validName) ?? NameGenerator.random()
+    let name = try options.name.map(validName) ?? freeRandomName()
     var id = ""
     for b in (0..<32).map({ _ in UInt8.random(in: 0...255) }) { id += String(format: "%02x", b) }
     var hostname = options.hostname ?? String(id.prefix(12))
@@ -50,6 +62,9 @@ public final class ContainerService: Sendable {
       image: options.image, volumes: imageConfig.config?.volumes, workingDir: run.workingDir,
       entrypoint: run.entrypoint,
       labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })
+    // A bare `KEY` stays in Config.Env as given (Docker keeps it there); the process never gets it.
+    let bare = options.overrides.env.filter { !$0.contains("=") && !(config.env ?? []).contains($0) }
+    if !bare.isEmpty { config.env = (config.env ?? []) + bare }
     config.stopSignal = options.stopSignal ?? imageConfig.config?.stopSignal
     config.stopTimeout = options.stopTimeout
     config.healthcheck =

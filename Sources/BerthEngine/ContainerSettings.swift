@@ -66,6 +66,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var pidMode: String?
   /// `--uts`: `host` shares the host's hostname (nil: a new UTS namespace).
   public var utsMode: String?
+  /// `--cgroupns`: `private` gives the container its own cgroup namespace (nil: `host`).
+  public var cgroupnsMode: String?
   /// `--isolation`: only `default` on Linux (nil: not given).
   public var isolation: String?
   /// `--cpuset-cpus` and `--cpuset-mems` (nil: every CPU and node).

@@ -8,6 +8,9 @@ extension HostSettings {
     for (flag, mode) in [("PID", pidMode), ("UTS", utsMode)] {
       if let mode, mode != "host" { throw BerthError.invalid("invalid \(flag) mode: \(mode)") }
     }
+    if let mode = cgroupnsMode, mode != "host" && mode != "private" {
+      throw BerthError.invalid("invalid cgroup namespace mode: \(mode)")
+    }
     if let isolation, isolation != "default" {
       throw BerthError.invalid("Invalid isolation: \"\(isolation)\" - linux only supports 'default'")
     }

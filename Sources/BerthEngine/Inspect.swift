@@ -276,6 +276,7 @@ extension ContainerService {
     inspect.HostConfig.Init = h.initProcess
     inspect.HostConfig.PidMode = h.pidMode ?? ""
     inspect.HostConfig.UTSMode = h.utsMode ?? ""
+    inspect.HostConfig.CgroupnsMode = h.cgroupnsMode ?? "host"
     inspect.HostConfig.Isolation = h.isolation ?? ""
     inspect.HostConfig.CpusetCpus = h.cpusetCpus ?? ""
     inspect.HostConfig.CpusetMems = h.cpusetMems ?? ""

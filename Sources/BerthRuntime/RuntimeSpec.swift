@@ -126,7 +126,7 @@ public struct RuntimeSpec: Codable, Sendable, Equatable {
 
   /// Linux settings.
   public struct Linux: Codable, Sendable, Equatable {
-    /// Namespaces to create: pid, network, ipc, uts, mount.
+    /// Namespaces to create: pid, network, ipc, uts, mount, and cgroup (`--cgroupns private`).
     public var namespaces: [String] = ["pid", "network", "ipc", "uts", "mount"]
     /// cgroup limits.
     public var resources = Resources()

@@ -59,6 +59,7 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
   @Option(name: .customLong("pid"), help: "PID namespace to use (host)") var pid: String?
   @Option(name: .customLong("uts"), help: "UTS namespace to use (host)") var uts: String?
+  @Option(name: .customLong("cgroupns"), help: "Cgroup namespace to use (host|private)") var cgroupns: String?
   @Option(name: .customLong("isolation"), help: "Container isolation technology (default)") var isolation: String?
   @Option(name: .customLong("cpuset-cpus"), help: "CPUs in which to allow execution (0-3, 0,1)") var cpusetCpus: String?
   @Option(name: .customLong("cpuset-mems"), help: "MEMs in which to allow execution (0-3, 0,1)") var cpusetMems: String?
@@ -109,6 +110,7 @@ struct ContainerOptions: ParsableArguments {
     if let pidsLimit { h.pidsLimit = pidsLimit }
     h.pidMode = pid
     h.utsMode = uts
+    h.cgroupnsMode = cgroupns
     h.isolation = isolation
     h.cpusetCpus = cpusetCpus
     h.cpusetMems = cpusetMems

@@ -36,6 +36,22 @@ struct HostModeTests {
     #expect(conflict.code != 0 && conflict.err.contains("Conflicting options: hostname and the UTS mode"))
   }
 
+  @Test func cgroupnsPrivateRootsTheContainersCgroup() throws {
+    let own = box.berth(["run", "--rm", "--cgroupns", "private", "busybox", "cat", "/proc/self/cgroup"])
+    #expect(own.code == 0, "\(own.err)")
+    let lines = own.out.split(separator: "\n")
+    #expect(!lines.isEmpty && lines.allSatisfy { $0.hasSuffix(":/") }, "\(own.out)")
+    let shared = box.berth(["run", "--rm", "busybox", "cat", "/proc/self/cgroup"])
+    #expect(shared.out.contains("/berth/"), "\(shared.out)")
+    box.berth(["run", "-d", "--name", "cg", "--cgroupns", "private", "busybox", "sleep", "100"])
+    #expect(box.value("{{.HostConfig.CgroupnsMode}}", "cg") == "private")
+    // exec joins the container's cgroup namespace (and its cgroups of Berth's controllers).
+    let exec = box.berth(["exec", "cg", "cat", "/proc/self/cgroup"]).out.split(separator: "\n")
+    let memory = exec.first { $0.contains(":memory:") || $0.hasPrefix("0::") }
+    #expect(memory?.hasSuffix(":/") == true, "\(exec)")
+    box.berth(["rm", "-f", "cg"])
+  }
+
   @Test func groupAddGivesSupplementaryGroups() throws {
     let r = box.berth(["run", "--rm", "--group-add", "1000", "--group-add", "audio", "busybox", "id", "-G"])
     #expect(r.code == 0, "\(r.err)")
