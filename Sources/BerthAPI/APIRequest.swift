@@ -47,7 +47,9 @@ struct APIRequest: Sendable {
         let key = String(kv[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[0])
         let raw = kv.count > 1 ? String(kv[1]) : ""
         let value = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
-        query[key] = value
+        // The first value of a repeated parameter, as Go's FormValue (docker-py repeats
+        // `dockerfile` for a Dockerfile outside the context).
+        if query[key] == nil { query[key] = value }
         pairs.append((key, value))
       }
     }
@@ -60,6 +62,15 @@ struct APIRequest: Sendable {
 
   /// The path's segments: `/containers/abc/start` → `["containers", "abc", "start"]`.
   var segments: [String] { path.split(separator: "/").map(String.init) }
+
+  /// Whether the client asked for an API version older than major.minor (unversioned paths
+  /// get the current version).
+  func versionBefore(_ major: Int, _ minor: Int) -> Bool {
+    guard let version else { return false }
+    let parts = version.split(separator: ".").map { Int($0) ?? 0 }
+    let given = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
+    return given < (major, minor)
+  }
 
   /// A boolean query parameter as Docker reads them (`1`, `true`, `True`; absent is false).
   func flag(_ name: String) -> Bool {

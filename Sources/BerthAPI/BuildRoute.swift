@@ -38,30 +38,43 @@ extension APIServer {
     request.buildArgs = buildArgs
     request.target = r.query["target"].flatMap { $0.isEmpty ? nil : $0 }
     request.noCache = r.flag("nocache")
+    request.cacheFrom = try Self.jsonList(r.query["cachefrom"], name: "cachefrom")
     request.network = r.query["networkmode"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
     for (k, v) in try Self.jsonMap(r.query["labels"], name: "labels") { request.labels[k] = v ?? "" }
+    // docker-py sends `extrahosts` repeated as `host:ip`; the Docker CLI comma-joins them.
+    request.addHosts = r.queryAll("extrahosts").flatMap { $0.split(separator: ",").map(String.init) }
+      .filter { !$0.isEmpty }
     let quiet = r.flag("q")
 
-    // RUN output goes to a pipe whose reader turns it into stream messages.
+    // RUN output goes to pipes whose readers turn it into stream messages; stderr in red, as
+    // Docker's classic builder marks it.
     var fds: [Int32] = [-1, -1]
+    var errFds: [Int32] = [-1, -1]
     guard berth_pipe(&fds) == 0 else { throw BerthError.internal("pipe: \(String(cString: strerror(errno)))") }
+    guard berth_pipe(&errFds) == 0 else {
+      close(fds[0])
+      close(fds[1])
+      throw BerthError.internal("pipe: \(String(cString: strerror(errno)))")
+    }
     request.outputFD = quiet ? -1 : fds[1]
+    request.errorFD = quiet ? nil : errFds[1]
     out.startStream(contentType: "application/json")
     let lock = NSLock()
-    let reader = fds[0]
     let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-      var buffer = [UInt8](repeating: 0, count: 16384)
-      while true {
-        let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self)
-        lock.withLock { _ = out.writeJSON(["stream": .string(text)]) }
+    for (reader, colored) in [(fds[0], false), (errFds[0], true)] {
+      let thread = Thread {
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+          let n = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+          if n < 0 && errno == EINTR { continue }
+          if n <= 0 { break }
+          let text = String(decoding: buffer[0..<n], as: UTF8.self)
+          lock.withLock { _ = out.writeJSON(["stream": .string(colored ? "\u{1b}[91m\(text)\u{1b}[0m" : text)]) }
+        }
+        done.signal()
       }
-      done.signal()
+      thread.start()
     }
-    thread.start()
     let result: Result<Digest, any Error>
     // Docker sends the image's id before "Successfully built" and "Successfully tagged".
     let trailer = TrailerLines()
@@ -78,8 +91,11 @@ extension APIServer {
       result = .failure(error)
     }
     close(fds[1])
+    close(errFds[1])
+    done.wait()
     done.wait()
     close(fds[0])
+    close(errFds[0])
     switch result {
     case .success(let id):
       out.writeJSON(["aux": ["ID": .string(id.description)]])
@@ -116,6 +132,15 @@ extension APIServer {
   }
 
   /// A JSON object query parameter (`buildargs`, `labels`): string values, null allowed.
+  /// A JSON array of strings in a query parameter (`cachefrom`); empty when absent.
+  static func jsonList(_ text: String?, name: String) throws -> [String] {
+    guard let text, !text.isEmpty else { return [] }
+    guard let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any] else {
+      throw BerthError.invalid("invalid \(name): \(text)")
+    }
+    return list.compactMap { $0 as? String }
+  }
+
   static func jsonMap(_ text: String?, name: String) throws -> [String: String?] {
     guard let text, !text.isEmpty else { return [:] }
     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {

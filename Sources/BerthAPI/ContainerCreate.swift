@@ -25,6 +25,7 @@ struct CreateBody: Decodable {
   var HostConfig: HostConfigBody?
   var ExposedPorts: [String: EmptyObject]?
   var NetworkingConfig: NetworkingConfigBody?
+  var MacAddress: String?
 
   struct NetworkingConfigBody: Decodable {
     var EndpointsConfig: [String: EndpointBody]?
@@ -35,8 +36,25 @@ struct CreateBody: Decodable {
     var Aliases: [String]?
     var IPAMConfig: IPAMBody?
     var Links: [String]?
+    var DriverOpts: [String: String]?
+    var MacAddress: String?
 
-    struct IPAMBody: Decodable { var IPv4Address: String? }
+    struct IPAMBody: Decodable {
+      var IPv4Address: String?
+      var LinkLocalIPs: [String]?
+    }
+
+    /// The engine's endpoint settings.
+    var settings: EndpointSettings {
+      var e = EndpointSettings()
+      func given(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
+      e.ipv4Address = given(IPAMConfig?.IPv4Address)
+      e.linkLocalIPs = (IPAMConfig?.LinkLocalIPs ?? []).isEmpty ? nil : IPAMConfig?.LinkLocalIPs
+      e.links = (Links ?? []).isEmpty ? nil : Links
+      e.driverOpts = (DriverOpts ?? [:]).isEmpty ? nil : DriverOpts
+      e.macAddress = given(MacAddress)
+      return e
+    }
   }
 
   struct PortBindingBody: Decodable {
@@ -71,6 +89,16 @@ struct CreateBody: Decodable {
     var Dns: [String]?
     var DnsSearch: [String]?
     var DnsOptions: [String]?
+    var PidMode: String?
+    var UTSMode: String?
+    var CgroupnsMode: String?
+    var Isolation: String?
+    var CpusetCpus: String?
+    var CpusetMems: String?
+    var GroupAdd: [String]?
+    var DeviceCgroupRules: [String]?
+    var MemorySwappiness: Int64?
+    var VolumeDriver: String?
   }
 
   struct RestartPolicyBody: Decodable {
@@ -140,6 +168,10 @@ extension CreateBody {
     var host = HostSettings()
     var net = NetworkingOptions()
     net.expose = (ExposedPorts ?? [:]).keys.sorted()
+    if let mac = MacAddress, !mac.isEmpty {
+      guard EndpointSettings.macBytes(mac) != nil else { throw BerthError.invalid("invalid MAC address: \(mac)") }
+      net.macAddress = mac
+    }
     guard let h = HostConfig else {
       if net != NetworkingOptions() { host.networking = net }
       o.host = host
@@ -159,7 +191,12 @@ extension CreateBody {
     if let mode = h.NetworkMode, !mode.isEmpty { host.networkMode = mode }
     try networking(h, into: &net, mode: host.networkMode)
     if let log = h.LogConfig {
-      if let type = log.Type, !type.isEmpty, type != "json-file" {
+      if log.Type == "none" {
+        if let key = log.Config?.keys.sorted().first {
+          throw BerthError.invalid("unknown log opt '\(key)' for none log driver")
+        }
+        host.logDriver = "none"
+      } else if let type = log.Type, !type.isEmpty, type != "json-file" {
         let known = [
           "none", "local", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "etwlogs", "gcplogs",
         ]
@@ -187,6 +224,17 @@ extension CreateBody {
         host.securityOpt.append(opt)
       }
     }
+    func given(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
+    host.pidMode = given(h.PidMode)
+    host.utsMode = given(h.UTSMode)
+    host.cgroupnsMode = given(h.CgroupnsMode)
+    host.isolation = given(h.Isolation)
+    host.cpusetCpus = given(h.CpusetCpus)
+    host.cpusetMems = given(h.CpusetMems)
+    host.groupAdd = (h.GroupAdd ?? []).isEmpty ? nil : h.GroupAdd
+    host.deviceCgroupRules = (h.DeviceCgroupRules ?? []).isEmpty ? nil : h.DeviceCgroupRules
+    host.memorySwappiness = h.MemorySwappiness.flatMap { $0 < 0 ? nil : $0 }
+    host.volumeDriver = given(h.VolumeDriver)
     if let binds = h.Binds, !binds.isEmpty { host.binds = binds }
     if let tmpfs = h.Tmpfs, !tmpfs.isEmpty { host.tmpfs = tmpfs }
     if let from = h.VolumesFrom, !from.isEmpty { host.volumesFrom = from }
@@ -223,6 +271,9 @@ extension CreateBody {
     net.dnsSearch = h.DnsSearch ?? []
     net.dnsOptions = h.DnsOptions ?? []
     for (name, endpoint) in NetworkingConfig?.EndpointsConfig ?? [:] {
+      let settings = endpoint.settings
+      try settings.validate()
+      if !settings.isEmpty { net.endpoints = (net.endpoints ?? [:]).merging([name: settings]) { $1 } }
       let aliases = endpoint.Aliases ?? []
       if name == mode || (mode == "default" && name == "bridge") {
         net.aliases = mode == "default" || mode == "bridge" ? [] : aliases

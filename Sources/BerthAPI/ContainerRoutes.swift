@@ -98,6 +98,12 @@ extension APIServer {
     out.send(.noContent)
   }
 
+  /// `DELETE /containers/{name}/{alias}?link=1`: removes the legacy link alias of container name.
+  func removeLink(_ r: APIRequest, _ out: Responder, _ ref: String, alias: String) throws {
+    try engine.containers.removeLink(ref, alias: alias)
+    out.send(.noContent)
+  }
+
   func pruneContainers(_ r: APIRequest, _ out: Responder) throws {
     let (ids, reclaimed) = try engine.containers.prune()
     out.json(["ContainersDeleted": .array(ids.map { .string($0) }), "SpaceReclaimed": .int(reclaimed)])

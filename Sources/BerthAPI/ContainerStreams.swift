@@ -195,7 +195,11 @@ extension APIServer {
     let c = try engine.containers.get(ref)
     let tty = c.config.config.tty ?? false
     let withStdin = r.flag("stdin") && (c.config.config.openStdin ?? false)
-    let relay = ClientRelayHandler(forwardInput: withStdin)
+    let keys =
+      tty && withStdin
+      ? try ClientRelayHandler.parseDetachKeys(
+        (r.query["detachKeys"] ?? "").isEmpty ? "ctrl-p,ctrl-q" : r.query["detachKeys"] ?? "") : nil
+    let relay = ClientRelayHandler(forwardInput: withStdin, detachKeys: keys)
     let mode: UInt8 = withStdin && c.config.config.stdinOnce == true ? UInt8(ascii: "a") : UInt8(ascii: "A")
     // Registered before the 101 goes out: the client starts the container as soon as it has it.
     let token = attachments.add(c.id) { [self] in connectAttach(c.id, relay: relay, mode: mode) }
@@ -210,12 +214,30 @@ extension APIServer {
     }
     guard let client = relay.channel else { return }
     relay.onClose(on: client.eventLoop) { [attachments] in attachments.cancel(c.id, token) }
+    if r.flag("logs") { replayLogs(c, to: client, stdout: r.flag("stdout"), stderr: r.flag("stderr"), tty: tty) }
     let now = try? engine.containers.get(c.id)
     if let now, [.running, .paused].contains(now.state), attachments.cancel(c.id, token) {
       connectAttach(c.id, relay: relay, mode: mode)
     } else if !r.flag("stream"), now == nil || [.exited, .dead].contains(now?.state), attachments.cancel(c.id, token) {
-      // stream=0 on a stopped container: nothing more will come (its logs are not replayed yet).
+      // stream=0 on a stopped container: nothing more will come than the logs.
       client.closeAfterWrites()
+    }
+  }
+
+  /// `attach` with `logs=1`: what the container wrote so far, before any live output, framed
+  /// as the attach stream is (raw with a terminal).
+  func replayLogs(_ c: ContainerRecord, to client: any Channel, stdout: Bool, stderr: Bool, tty: Bool) {
+    try? engine.containers.logs(c.id, options: LogOptions()) { entry in
+      let isErr = entry.stream == "stderr"
+      guard isErr ? stderr : stdout else { return }
+      var bytes = entry.bytes
+      if !tty {
+        let n = UInt32(bytes.count)
+        bytes =
+          [isErr ? 2 : 1, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
+          + bytes
+      }
+      client.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
     }
   }
 

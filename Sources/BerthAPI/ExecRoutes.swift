@@ -24,6 +24,9 @@ extension APIServer {
     var Privileged: Bool?
     var User: String?
     var WorkingDir: String?
+    var DetachKeys: String?
+    /// docker-py spells it so (Go's decoder ignores the case).
+    var detachKeys: String?
   }
 
   struct ExecStartBody: Decodable {
@@ -44,10 +47,13 @@ extension APIServer {
     var bytes = [UInt8](repeating: 0, count: 32)
     for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
     let id = bytes.map { String(format: "%02x", $0) }.joined()
+    let given = body.DetachKeys ?? body.detachKeys ?? ""
+    let keys = try ClientRelayHandler.parseDetachKeys(given.isEmpty ? "ctrl-p,ctrl-q" : given)
     execs.add(
       ExecInstance(
         id: id, containerID: c.id, options: options, tty: body.Tty ?? false, attachStdin: body.AttachStdin ?? false,
-        attachStdout: body.AttachStdout ?? true, attachStderr: body.AttachStderr ?? true))
+        attachStdout: body.AttachStdout ?? true, attachStderr: body.AttachStderr ?? true,
+        detachKeys: body.Tty == true ? keys : nil))
     out.json(["Id": .string(id)], status: .created)
   }
 
@@ -101,14 +107,17 @@ extension APIServer {
       out.send(.ok)
       return
     }
-    if e.tty { try startExecTerminal(e, out) } else { try startExecPipes(e, out) }
+    // As dockerd, the start request's Tty (not the exec's) decides whether output is framed.
+    let framed = body.Tty != true
+    if e.tty { try startExecTerminal(e, out, framed: framed) } else { try startExecPipes(e, out, framed: framed) }
   }
 
   /// The process starts only once the connection is hijacked: output written before the
   /// client reads the 101 could otherwise be swallowed by the client's buffered read of it.
-  private func startExecTerminal(_ e: ExecInstance, _ out: Responder) throws {
-    let relay = ClientRelayHandler(forwardInput: e.attachStdin)
-    guard (try? out.hijack(contentType: "application/vnd.docker.raw-stream", relay: relay).wait()) != nil,
+  private func startExecTerminal(_ e: ExecInstance, _ out: Responder, framed: Bool) throws {
+    let relay = ClientRelayHandler(forwardInput: e.attachStdin, detachKeys: e.detachKeys)
+    let type = framed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream"
+    guard (try? out.hijack(contentType: type, relay: relay).wait()) != nil,
       let client = relay.channel
     else { return }
     let process: ContainerProcess
@@ -131,14 +140,15 @@ extension APIServer {
     }
     let pty = try? NIOPipeBootstrap(group: group).channelInitializer { channel in
       channel.eventLoop.makeCompletedFuture {
-        try channel.pipeline.syncOperations.addHandler(SourceRelayHandler(client: client, stream: nil, onEnd: {}))
+        try channel.pipeline.syncOperations.addHandler(
+          SourceRelayHandler(client: client, stream: framed ? 1 : nil, onEnd: {}))
       }
     }.takingOwnershipOfDescriptor(inputOutput: master).wait()
     if let pty { relay.connect(to: pty, on: client.eventLoop) } else { close(master) }
     finishExec(e.id, process: process, outputs: pty.map { [$0] } ?? [], client: client)
   }
 
-  private func startExecPipes(_ e: ExecInstance, _ out: Responder) throws {
+  private func startExecPipes(_ e: ExecInstance, _ out: Responder, framed: Bool) throws {
     var pipes: [[Int32]] = [[-1, -1], [-1, -1], [-1, -1]]
     for i in 0..<3 {
       guard berth_pipe(&pipes[i]) == 0 else {
@@ -147,7 +157,8 @@ extension APIServer {
       }
     }
     let relay = ClientRelayHandler(forwardInput: e.attachStdin)
-    guard (try? out.hijack(contentType: "application/vnd.docker.multiplexed-stream", relay: relay).wait()) != nil,
+    let type = framed ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream"
+    guard (try? out.hijack(contentType: type, relay: relay).wait()) != nil,
       let client = relay.channel
     else {
       for p in pipes { for fd in p { close(fd) } }
@@ -180,7 +191,8 @@ extension APIServer {
     for (stream, fd) in [(UInt8(1), pipes[1][0]), (UInt8(2), pipes[2][0])] {
       let channel = try? NIOPipeBootstrap(group: group).channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(SourceRelayHandler(client: client, stream: stream, onEnd: {}))
+          try channel.pipeline.syncOperations.addHandler(
+            SourceRelayHandler(client: client, stream: framed ? stream : nil, onEnd: {}))
         }
       }.takingOwnershipOfDescriptor(input: fd).wait()
       if let channel { outputs.append(channel) } else { close(fd) }

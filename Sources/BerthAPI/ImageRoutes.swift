@@ -98,7 +98,17 @@ extension APIServer {
   func loadImages(_ r: APIRequest, _ out: Responder) throws {
     let path = try bodyPath(r)
     defer { if r.bodyFile == nil { unlink(path) } }
-    let lines = try engine.images.load(from: path)
+    let lines: [String]
+    do {
+      lines = try engine.images.load(from: path)
+    } catch {
+      // As dockerd: a 200 whose JSON stream carries the error (clients read it as the load's).
+      let message = APIError.message(of: error)
+      out.startStream(contentType: "application/json")
+      out.writeJSON(["errorDetail": ["message": .string(message)], "error": .string(message)])
+      _ = try? out.endStream().wait()
+      return
+    }
     if r.flag("quiet") {
       out.json(["stream": .string(lines.map { $0 + "\n" }.joined())])
       return

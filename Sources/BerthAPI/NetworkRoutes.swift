@@ -22,6 +22,8 @@ extension APIServer {
     struct IPAMConfigBody: Decodable {
       var Subnet: String?
       var Gateway: String?
+      var IPRange: String?
+      var AuxiliaryAddresses: [String: String]?
     }
   }
 
@@ -77,7 +79,8 @@ extension APIServer {
       name: name, driver: (body.Driver ?? "").isEmpty ? "bridge" : body.Driver ?? "bridge",
       subnet: config?.Subnet.flatMap { $0.isEmpty ? nil : $0 },
       gateway: config?.Gateway.flatMap { $0.isEmpty ? nil : $0 }, isInternal: body.Internal ?? false,
-      labels: body.Labels ?? [:])
+      labels: body.Labels ?? [:], ipRange: config?.IPRange.flatMap { $0.isEmpty ? nil : $0 },
+      auxAddresses: config?.AuxiliaryAddresses ?? [:])
     out.json(["Id": .string(n.id), "Warning": ""], status: .created)
   }
 
@@ -100,7 +103,9 @@ extension APIServer {
     let n = try engine.networks.get(ref)
     let c = try engine.containers.get(container)
     if connect {
-      try engine.containers.connect(c.id, network: n.id, aliases: body.EndpointConfig?.Aliases ?? [])
+      try engine.containers.connect(
+        c.id, network: n.id, aliases: body.EndpointConfig?.Aliases ?? [],
+        endpoint: body.EndpointConfig?.settings ?? EndpointSettings())
     } else {
       try engine.containers.disconnect(c.id, network: n.id)
     }

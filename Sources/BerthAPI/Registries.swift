@@ -68,6 +68,8 @@ struct ExecInstance: Sendable {
   var attachStdin: Bool
   var attachStdout: Bool
   var attachStderr: Bool
+  /// The detach sequence (with a terminal and stdin).
+  var detachKeys: [UInt8]? = nil
   var running = false
   var exitCode: Int32?
   var pid: Int32 = 0

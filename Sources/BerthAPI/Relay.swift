@@ -1,3 +1,4 @@
+import BerthOCI
 import Foundation
 import NIOCore
 
@@ -11,6 +12,11 @@ final class ClientRelayHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
   /// Whether the client's bytes go anywhere (attach with `stdin=1`, exec with `AttachStdin`).
   let forwardInput: Bool
+  /// The detach sequence (with a terminal; nil: none): once the client has typed it, the
+  /// connection ends and the process goes on, as Docker's `ctrl-p,ctrl-q`.
+  let detachKeys: [UInt8]?
+  /// The bytes read so far that match the start of the detach sequence.
+  private var matched: [UInt8] = []
   private var sink: (any Channel)?
   private var pending: [ByteBuffer] = []
   private var inputClosed = false
@@ -18,7 +24,10 @@ final class ClientRelayHandler: ChannelInboundHandler, RemovableChannelHandler, 
   private let lock = NSLock()
   private var client: (any Channel)?
 
-  init(forwardInput: Bool) { self.forwardInput = forwardInput }
+  init(forwardInput: Bool, detachKeys: [UInt8]? = nil) {
+    self.forwardInput = forwardInput
+    self.detachKeys = detachKeys.flatMap { $0.isEmpty ? nil : $0 }
+  }
 
   /// The client channel, once the relay is in its pipeline (from any thread).
   var channel: (any Channel)? { lock.withLock { client } }
@@ -27,8 +36,54 @@ final class ClientRelayHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard forwardInput else { return }
-    let buffer = unwrapInboundIn(data)
+    var buffer = unwrapInboundIn(data)
+    if let keys = detachKeys {
+      var out: [UInt8] = []
+      for byte in buffer.readableBytesView {
+        if byte == keys[matched.count] {
+          matched.append(byte)
+          if matched.count == keys.count {
+            // Detached: the process keeps its input open and runs on.
+            if let sink { sink.writeAndFlush(ByteBuffer(bytes: out), promise: nil) }
+            sink = nil
+            pending = []
+            context.close(promise: nil)
+            return
+          }
+        } else {
+          out += matched
+          matched = []
+          if byte == keys[0] { matched = [byte] } else { out.append(byte) }
+        }
+      }
+      buffer = ByteBuffer(bytes: out)
+    }
     if let sink { sink.writeAndFlush(buffer, promise: nil) } else { pending.append(buffer) }
+  }
+
+  /// Docker's detach key notation (`ctrl-p,ctrl-q`, `ctrl-x`, `a`) as bytes.
+  static func parseDetachKeys(_ text: String) throws -> [UInt8] {
+    var keys: [UInt8] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let key = part.lowercased()
+      if key.count == 1, let c = key.utf8.first, key.unicodeScalars.first?.isASCII == true {
+        keys.append(c)
+      } else if key.hasPrefix("ctrl-"), key.count == 6, let c = key.utf8.last {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): keys.append(c - UInt8(ascii: "a") + 1)
+        case UInt8(ascii: "@"): keys.append(0)
+        case UInt8(ascii: "["): keys.append(27)
+        case UInt8(ascii: "\\"): keys.append(28)
+        case UInt8(ascii: "]"): keys.append(29)
+        case UInt8(ascii: "^"): keys.append(30)
+        case UInt8(ascii: "_"): keys.append(31)
+        default: throw BerthError.invalid("Invalid detach keys (\(text)) provided")
+        }
+      } else {
+        throw BerthError.invalid("Invalid detach keys (\(text)) provided")
+      }
+    }
+    return keys
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -35,6 +35,7 @@ enum Router {
     case (.POST, 1) where p[0] == "create": return try s.createContainer(r, out)
     case (.POST, 1) where p[0] == "prune": return try s.pruneContainers(r, out)
     case (.DELETE, 1): return try s.removeContainer(r, out, p[0])
+    case (.DELETE, 2) where r.flag("link"): return try s.removeLink(r, out, p[0], alias: p[1])
     default: break
     }
     guard p.count == 2 else { throw notFound(r) }

@@ -61,8 +61,9 @@ extension APIServer {
 
   func pruneVolumes(_ r: APIRequest, _ out: Responder) throws {
     let filters = try r.filters()
+    // Before API 1.42, prune removed every unused volume, named ones too (as dockerd keeps it).
     let (names, reclaimed) = try engine.volumes.prune(
-      all: filters["all"]?.first == "true" || filters["all"]?.first == "1")
+      all: r.versionBefore(1, 42) || filters["all"]?.first == "true" || filters["all"]?.first == "1")
     out.json(["VolumesDeleted": .array(names.map { .string($0) }), "SpaceReclaimed": .int(reclaimed)])
   }
 }

@@ -34,6 +34,11 @@ public struct BuildRequest: Sendable {
   public var pullProgress: TransferProgress = { _ in }
   /// Where RUN output goes (a file descriptor of this process; -1 discards it).
   public var outputFD: Int32 = 1
+  /// `--cache-from`: when given, a cached step is used only when it is in the history of one of
+  /// these images (as Docker's classic builder), not any step of the local cache.
+  public var cacheFrom: [String] = []
+  /// Where RUN's stderr goes (nil: with its stdout to `outputFD`).
+  public var errorFD: Int32?
 
   /// A request to build plan in the context directory.
   public init(plan: BuildPlan, contextDirectory: String) {

@@ -102,7 +102,9 @@ extension BuildService {
   ) throws {
     next.container.image = parent.image?.description ?? ""
     let key = BuildCacheKey.key(parent: parent.image, createdBy: createdBy, config: next.container, extra: extraKey)
-    if !request.noCache, let (id, config) = cache.lookup(key, images: images) {
+    if !request.noCache, let (id, config) = cache.lookup(key, images: images),
+      request.cacheFrom.isEmpty || cacheSources(request).contains(where: { Self.isAncestor(config, of: $0) })
+    {
       events(.usingCache)
       next.image = id
       next.config = config
@@ -111,6 +113,18 @@ extension BuildService {
     let layer = try makeLayer()
     try writeImage(&next, createdBy: createdBy, layer: layer, request: request)
     if let id = next.image { cache.record(key, image: id) }
+  }
+
+  /// The configs of the `--cache-from` images that exist here.
+  func cacheSources(_ request: BuildRequest) -> [ImageConfig] {
+    request.cacheFrom.compactMap { name in (try? images.resolve(name)).flatMap { try? images.config(of: $0) } }
+  }
+
+  /// Whether step's image is one of the steps that made image: its layers and history begin image's.
+  static func isAncestor(_ step: ImageConfig, of image: ImageConfig) -> Bool {
+    let history = (step.history ?? []).map(\.createdBy)
+    let full = (image.history ?? []).map(\.createdBy)
+    return image.rootfs.diffIDs.starts(with: step.rootfs.diffIDs) && full.starts(with: history)
   }
 
   /// Appends the layer (if any) and a history entry to next's config and stores the image blobs.

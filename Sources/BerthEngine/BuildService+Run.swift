@@ -59,7 +59,8 @@ extension BuildService {
     let output = request.outputFD >= 0 ? request.outputFD : -1
     let sink = output >= 0 ? output : open("/dev/null", O_WRONLY | O_CLOEXEC)
     defer { if output < 0 { close(sink) } }
-    let running = try containers.start(container.id, stdio: .files(stdin: -1, stdout: sink, stderr: sink))
+    let errors = output >= 0 ? request.errorFD ?? sink : sink
+    let running = try containers.start(container.id, stdio: .files(stdin: -1, stdout: sink, stderr: errors))
     let code = try containers.wait(running)
     guard code == 0 else {
       throw BerthError(

@@ -35,6 +35,9 @@ extension ContainerService {
   /// options select; with follow, keeps going until the container is no longer running.
   public func logs(_ ref: String, options: LogOptions, emit: (LogEntry) -> Void) throws {
     let c = try get(ref)
+    if let driver = c.config.host.logDriver, driver != "json-file" {
+      throw BerthError.invalid("configured logging driver does not support reading")
+    }
     let path = logPath(c.id)
     let files = Int(c.config.host.logOptions?["max-file"] ?? "1") ?? 1
     var entries: [LogEntry] = []

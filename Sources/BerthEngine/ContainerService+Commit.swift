@@ -63,12 +63,21 @@ extension ContainerService {
     let history = ImageConfig.History(
       created: now, createdBy: (c.config.config.cmd ?? []).joined(separator: " "), author: options.author,
       comment: options.message)
-    let image = ImageConfig(
+    var image = ImageConfig(
       created: now, author: options.author, architecture: parent.architecture, variant: parent.variant,
       os: parent.os, config: config, rootfs: .init(diffIDs: parent.rootfs.diffIDs + [diffID]),
       history: (parent.history ?? []) + [history])
+    // As Docker's commit: the container and its config in the image config, the container's
+    // image as the new image's parent.
+    image.container = c.id
+    image.containerConfig = c.config.config
     let layers = image.rootfs.diffIDs.map { ($0, images.content.size(of: $0)) }
-    return try images.store(config: image, layers: layers, tags: tags).id
+    let id = try images.store(config: image, layers: layers, tags: tags).id
+    try store.write { db in
+      try db.execute(
+        sql: "UPDATE images SET parent = ? WHERE id = ?", arguments: [c.imageID.description, id.description])
+    }
+    return id
   }
 
   /// Relative paths of an upper directory `commit` leaves out: the runtime's artifacts (see

@@ -31,8 +31,7 @@ extension ContainerService {
     from ref: String, path: String, to destination: String, options: CopyOptions = .init(), stdout: Int32 = 1
   ) throws {
     let c = try get(ref)
-    let root = try openRoot(c, view: .live)
-    let source = RootedDirectory.clean(path)
+    let (root, source) = try openCopyRoot(c, path: path)
     let asDirectory = path.hasSuffix("/") || path.hasSuffix("/.") || path == "."
     let contentsOnly = path.hasSuffix("/.") || path == "."
     guard let st = try root.status(source, followLast: options.followLink || asDirectory) else {
@@ -42,7 +41,8 @@ extension ContainerService {
     if asDirectory && !isDir { throw BerthError.invalid("\(path): not a directory") }
     let fd = try openSource(root, source, follow: options.followLink || asDirectory)
     defer { close(fd) }
-    let name = source == "/" ? "." : PathName.base(source)
+    let shown = RootedDirectory.clean(path)
+    let name = shown == "/" ? "." : PathName.base(shown)
     var walker = TreeWalker()
 
     if destination == "-" {
@@ -69,7 +69,7 @@ extension ContainerService {
     to ref: String, path: String, from source: String, options: CopyOptions = .init(), stdin: Int32 = 0
   ) throws {
     let c = try get(ref)
-    let root = try openRoot(c, view: .live)
+    let (root, destination) = try openCopyRoot(c, path: path, writing: true)
     var ownership = TreeExtractor.Ownership.keep
     if options.archive, let user = c.config.config.user, !user.isEmpty {
       let image = try images.decodeConfig(c.imageID)
@@ -79,7 +79,6 @@ extension ContainerService {
         group: images.readFile("/etc/group", in: image, upper: upper))
       ownership = .fixed(uid: resolved.uid, gid: resolved.gid)
     }
-    let destination = RootedDirectory.clean(path)
     let destStatus = try root.status(destination, followLast: true)
     let destIsDir = destStatus.map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
 

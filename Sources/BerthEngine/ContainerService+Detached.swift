@@ -32,6 +32,11 @@ extension ContainerService {
   /// The json-file log of a container.
   public func logPath(_ id: String) -> String { paths.container(id) + "/\(id)-json.log" }
 
+  /// Where the monitor writes c's output: its json-file log, or nowhere with `--log-driver none`.
+  func logDestination(_ c: ContainerRecord) -> String {
+    c.config.host.logDriver == "none" ? "/dev/null" : logPath(c.id)
+  }
+
   func exitFile(_ id: String) -> String { paths.container(id) + "/exit" }
 
   /// The monitor's attach socket (in the exec root: unix socket paths are short).
@@ -85,7 +90,7 @@ extension ContainerService {
       let maxSize = try log["max-size"].map { try ByteSize.parse($0, flag: "--log-opt max-size") } ?? 0
       let maxFiles = Int(log["max-file"] ?? "1") ?? 1
       let argv = [
-        monitor, String(running.process.pid), logPath(id), String(maxSize), String(maxFiles), String(kept[0]),
+        monitor, String(running.process.pid), logDestination(c), String(maxSize), String(maxFiles), String(kept[0]),
         String(kept[1]), String(kept[2]), exitFile(id), String(healthIntervalMilliseconds(c)), attachSocket(id), "--",
         Self.berthExecutable, "--data-root", paths.dataRoot,
         "--exec-root", paths.execRoot, "__exited", id,

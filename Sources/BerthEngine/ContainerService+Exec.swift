@@ -69,7 +69,11 @@ extension ContainerService {
       let u = try UserLookup.resolve(
         user, passwd: images.readFile("/etc/passwd", in: imageConfig, upper: dir + "/upper"),
         group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper"))
-      spec.process.user = .init(uid: u.uid, gid: u.gid, additionalGids: u.additionalGids)
+      spec.process.user = .init(
+        uid: u.uid, gid: u.gid,
+        additionalGids: try addedGroups(
+          c.config.host.groupAdd, to: u.additionalGids,
+          group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper")))
     }
     if options.privileged {
       spec.process.capabilities = .init(try Capabilities.resolve(add: [], drop: [], privileged: true))

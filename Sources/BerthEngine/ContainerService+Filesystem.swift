@@ -51,4 +51,27 @@ extension ContainerService {
     if fd < 0 { throw SystemError("fsmount", "overlay of container \(c.shortID)", errno: -fd) }
     return RootedDirectory(adopting: fd, display: "")
   }
+
+  /// The root to resolve a `cp` path in and the path inside it. A container that is not running
+  /// has no mounts, so a path in one of its volumes or binds is reached in the volume's or the
+  /// bind's source directory (as Docker mounts them for `cp` of a stopped container).
+  func openCopyRoot(_ c: ContainerRecord, path: String, writing: Bool = false) throws -> (
+    root: RootedDirectory, path: String
+  ) {
+    let clean = RootedDirectory.clean(path)
+    let running = (c.state == .running || c.state == .paused) && Processes.isAlive(pid: c.pid, startTime: c.pidStart)
+    if !running {
+      let points = (c.config.mountPoints ?? []).filter { $0.type != .tmpfs }
+      let matching = points.filter { clean == $0.destination || clean.hasPrefix($0.destination + "/") }
+      if let point = matching.max(by: { $0.destination.count < $1.destination.count }) {
+        if writing && !point.readWrite {
+          throw BerthError.invalid("mounted volume is marked read-only")
+        }
+        let source = point.type == .bind ? point.source : volumeService.dataPath(point.name)
+        let rest = String(clean.dropFirst(point.destination.count))
+        return (try RootedDirectory(path: source), rest.isEmpty ? "/" : rest)
+      }
+    }
+    return (try openRoot(c, view: .live), clean)
+  }
 }

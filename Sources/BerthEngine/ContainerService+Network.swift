@@ -77,7 +77,10 @@ extension ContainerService {
   }
 
   /// Adds a container to a network (`network connect`): a running one gets its interface now.
-  public func connect(_ ref: String, network: String, aliases: [String]) throws {
+  public func connect(
+    _ ref: String, network: String, aliases: [String], endpoint: EndpointSettings = EndpointSettings()
+  ) throws {
+    try endpoint.validate()
     let c = try get(ref)
     let n = try networks.get(network)
     guard n.isBridge else {
@@ -89,17 +92,29 @@ extension ContainerService {
     if primary == n.name || primary == n.id || opts.connected[n.id] != nil {
       throw BerthError(.forbidden, "endpoint with name \(c.name) already exists in network \(n.name)")
     }
-    if ["none", "host"].contains(primary) || settings.host.networkContainer != nil {
+    let becomesPrimary = primary == "none" && opts.primaryDisconnected == true
+    if becomesPrimary {
+      // Off every network since `network disconnect`: this one becomes its network, as in Docker.
+      settings.host.networkMode = n.name
+      opts.primaryDisconnected = nil
+      opts.aliases = aliases
+      opts.ipv4 = endpoint.ipv4Address.flatMap { $0.isEmpty ? nil : $0 }
+      opts.links += endpoint.links ?? []
+    } else if ["none", "host"].contains(primary) || settings.host.networkContainer != nil {
       throw BerthError(
         .forbidden,
         "container sharing network namespace with another container or host cannot be connected to any other network")
+    } else {
+      opts.connected[n.id] = aliases
     }
-    opts.connected[n.id] = aliases
+    opts.endpoints?.removeValue(forKey: n.name)
+    opts.endpoints?.removeValue(forKey: n.id)
+    if !endpoint.isEmpty { opts.endpoints = (opts.endpoints ?? [:]).merging([n.id: endpoint]) { $1 } }
     settings.host.networking = opts
     try save(c.id, settings)
     if c.state == .running && Processes.isAlive(pid: c.pid, startTime: c.pidStart) {
       do {
-        try networks.attach(c, to: n, aliases: aliases)
+        try networks.attach(c, to: n, aliases: aliases, endpoint: endpoint, primary: becomesPrimary)
       } catch {
         try save(c.id, c.config)
         throw error
@@ -120,7 +135,12 @@ extension ContainerService {
         throw BerthError(.forbidden, "container \(c.id) is not connected to network \(n.name)")
       }
       settings.host.networkMode = "none"
+      opts.primaryDisconnected = true
+      opts.aliases = []
+      opts.ipv4 = nil
     }
+    opts.endpoints?.removeValue(forKey: n.name)
+    opts.endpoints?.removeValue(forKey: n.id)
     settings.host.networking = opts
     try save(c.id, settings)
     if c.state == .running { try networks.detach(c, from: n) }

@@ -27,8 +27,8 @@ extension ContainerService {
   /// Docker's `stat` of `docker cp`); resolved inside the container's root.
   public func pathStat(_ ref: String, path: String) throws -> ContainerPathStat {
     let c = try get(ref)
-    let root = try openRoot(c, view: .live)
-    let clean = RootedDirectory.clean(path)
+    let (root, clean) = try openCopyRoot(c, path: path)
+    let shown = RootedDirectory.clean(path)
     guard let st = try root.status(clean, followLast: false) else { throw notFoundInContainer(path, ref) }
     let type = st.st_mode & S_IFMT
     var mode = UInt32(st.st_mode & 0o7777)
@@ -44,7 +44,7 @@ extension ContainerService {
     }
     let seconds = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9
     return ContainerPathStat(
-      name: clean == "/" ? "/" : PathName.base(clean), size: Int64(st.st_size), mode: mode,
+      name: shown == "/" ? "/" : PathName.base(shown), size: Int64(st.st_size), mode: mode,
       modified: Timestamp.format(Date(timeIntervalSince1970: seconds)), linkTarget: target, isDirectory: isDirectory)
   }
 }

@@ -165,9 +165,11 @@ extension ContainerService {
       close(err[1])
       out[1] = -1
       err[1] = -1
-      let log = (try? get(running.id))?.config.host.logOptions ?? [:]
+      let record = try? get(running.id)
+      let log = record?.config.host.logOptions ?? [:]
       let maxSize = (try? log["max-size"].map { try ByteSize.parse($0, flag: "max-size") }) ?? 0
-      _ = jsonlog_relay(out[0], err[0], 1, 2, logPath(running.id), maxSize, Int32(log["max-file"] ?? "1") ?? 1)
+      let path = record.map(logDestination) ?? logPath(running.id)
+      _ = jsonlog_relay(out[0], err[0], 1, 2, path, maxSize, Int32(log["max-file"] ?? "1") ?? 1)
       out[0] = -1  // closed by the relay
       err[0] = -1
     }
@@ -200,11 +202,17 @@ extension ContainerService {
     let user = try UserLookup.resolve(
       cfg.user ?? "", passwd: images.readFile("/etc/passwd", in: imageConfig, upper: dir + "/upper"),
       group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper"))
-    var env = cfg.env ?? []
+    var env = (cfg.env ?? []).filter { $0.contains("=") }
+    let keys = Set(env.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
+    env += linkEnvironment(c).filter { !keys.contains(String($0.prefix { $0 != "=" })) }
     if !env.contains(where: { $0.hasPrefix("HOME=") }) { env.append("HOME=\(user.home)") }
     var process = RuntimeSpec.Process(args: c.config.argv, env: env)
     process.cwd = (cfg.workingDir ?? "").isEmpty ? "/" : cfg.workingDir!
-    process.user = .init(uid: user.uid, gid: user.gid, additionalGids: user.additionalGids)
+    process.user = .init(
+      uid: user.uid, gid: user.gid,
+      additionalGids: try addedGroups(
+        host.groupAdd, to: user.additionalGids,
+        group: images.readFile("/etc/group", in: imageConfig, upper: dir + "/upper")))
     process.capabilities = .init(
       try Capabilities.resolve(add: host.capAdd, drop: host.capDrop, privileged: host.privileged))
     process.rlimits = host.ulimits
@@ -233,6 +241,9 @@ extension ContainerService {
     mounts += volumeMounts(for: c)
     var linux = RuntimeSpec.Linux()
     if host.networkMode == "host" || host.networkContainer != nil { linux.namespaces.removeAll { $0 == "network" } }
+    if host.pidMode == "host" { linux.namespaces.removeAll { $0 == "pid" } }
+    if host.utsMode == "host" { linux.namespaces.removeAll { $0 == "uts" } }
+    if host.cgroupnsMode == "private" { linux.namespaces.append("cgroup") }
     linux.privileged = host.privileged
     if !host.privileged {
       linux.maskedPaths = RuntimeSpec.defaultMaskedPaths
@@ -249,8 +260,32 @@ extension ContainerService {
     if host.nanoCPUs > 0 { linux.resources.nanoCPUs = host.nanoCPUs }
     if host.cpuShares > 0 { linux.resources.cpuShares = host.cpuShares }
     if host.pidsLimit > 0 { linux.resources.pidsLimit = host.pidsLimit }
+    linux.resources.cpusetCpus = host.cpusetCpus
+    linux.resources.cpusetMems = host.cpusetMems
+    linux.resources.deviceRules = host.deviceCgroupRules
+    linux.resources.memorySwappiness = host.memorySwappiness
     return RuntimeSpec(
       process: process, root: root, hostname: cfg.hostname ?? c.shortID, mounts: mounts, linux: linux)
+  }
+
+  /// The supplementary groups of `--group-add` added to the user's: numbers as given, names
+  /// looked up in the image's /etc/group (an unknown name is an error, as in Docker).
+  func addedGroups(_ names: [String]?, to gids: [UInt32], group: String?) throws -> [UInt32] {
+    var result = gids
+    for name in names ?? [] {
+      let gid: UInt32
+      if let n = UInt32(name) {
+        gid = n
+      } else if let line = (group ?? "").split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+        let n = UInt32(line.split(separator: ":", omittingEmptySubsequences: false).dropFirst(2).first ?? "")
+      {
+        gid = n
+      } else {
+        throw BerthError.invalid("Unable to find group \(name): no matching entries in group file")
+      }
+      if !result.contains(gid) { result.append(gid) }
+    }
+    return result
   }
 
   /// The container's seccomp filter, compiled once per profile and capability set and cached in

@@ -22,15 +22,33 @@ public final class ContainerService: Sendable {
     self.images = images
   }
 
+  /// A random name no container has (a taken one would fail the create with a conflict).
+  func freeRandomName() throws -> String {
+    for attempt in 0..<20 {
+      let name = NameGenerator.random(attempt: attempt)
+      let taken = try store.read { db in
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM containers WHERE name = ?", arguments: [name]) ?? false
+      }
+      if !taken { return name }
+    }
+    return NameGenerator.random() + "_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+  }
+
   /// Creates a container (state `created`) from options; nothing runs yet.
   public func create(_ options: CreateOptions) throws -> ContainerRecord {
     Cgroup.warmMigrations(for: 1)  // a start usually follows: see Cgroup+Warmup.swift
     let image = try images.resolve(options.image)
     let imageConfig = try images.config(of: image)
-    let name = try options.name.map(validName) ?? NameGenerator.random()
+    let name = try options.name.map(validName) ?? freeRandomName()
     var id = ""
     for b in (0..<32).map({ _ in UInt8.random(in: 0...255) }) { id += String(format: "%02x", b) }
-    let hostname = options.hostname ?? String(id.prefix(12))
+    var hostname = options.hostname ?? String(id.prefix(12))
+    if options.host.utsMode == "host" {
+      // The container shares the host's name, as with Docker's `--uts host`.
+      if options.hostname != nil { throw BerthError.invalid("Conflicting options: hostname and the UTS mode") }
+      let name = (try? FileSystem.read("/proc/sys/kernel/hostname")) ?? []
+      hostname = String(decoding: name, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     let run: RunConfiguration
     do {
@@ -45,6 +63,9 @@ public final class ContainerService: Sendable {
       image: options.image, volumes: imageConfig.config?.volumes, workingDir: run.workingDir,
       entrypoint: run.entrypoint,
       labels: (imageConfig.config?.labels ?? [:]).merging(options.labels) { $1 })
+    // A bare `KEY` stays in Config.Env as given (Docker keeps it there); the process never gets it.
+    let bare = options.overrides.env.filter { !$0.contains("=") && !(config.env ?? []).contains($0) }
+    if !bare.isEmpty { config.env = (config.env ?? []) + bare }
     config.stopSignal = options.stopSignal ?? imageConfig.config?.stopSignal
     config.stopTimeout = options.stopTimeout
     config.healthcheck =
@@ -58,6 +79,7 @@ public final class ContainerService: Sendable {
     host.capAdd = try host.capAdd.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     host.capDrop = try host.capDrop.map { $0.uppercased() == "ALL" ? "ALL" : try Capabilities.canonical($0) }
     for opt in host.securityOpt { try SecurityOptions.validate(opt, host: &host) }
+    try host.validateResources()
     try validateNetworking(&host, config: &config, hostnameGiven: options.hostname != nil)
     let mountPoints = try resolveMounts(host, imageVolumes: (config.volumes ?? [:]).keys.sorted())
     let settings = ContainerSettings(
@@ -149,8 +171,11 @@ public final class ContainerService: Sendable {
     let c = try get(ref)
     if c.state == .running || c.state == .paused {
       guard force else {
+        // dockerd 20.10's wording (docker-py and older clients match on it).
         throw BerthError.conflict(
-          "cannot remove container \"/\(c.name)\": container is running: stop the container before removing or force remove"
+          c.state == .paused
+            ? "You cannot remove a paused container \(c.id). Unpause and then stop the container before attempting removal or force remove"
+            : "You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove"
         )
       }
       if c.state == .paused { try? Cgroup(containerID: c.id).setFrozen(false) }
@@ -166,7 +191,7 @@ public final class ContainerService: Sendable {
     } else if c.state == .restarting {
       guard force else {
         throw BerthError.conflict(
-          "cannot remove container \"/\(c.name)\": container is restarting: stop the container before removing or force remove"
+          "You cannot remove a restarting container \(c.id). Stop the container before attempting removal or force remove"
         )
       }
       if c.monitorPID != getpid() && Processes.isAlive(pid: c.monitorPID, startTime: c.monitorStart) {

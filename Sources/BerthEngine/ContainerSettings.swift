@@ -46,6 +46,8 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var initProcess: Bool?
   /// `--restart`; nil is `no`.
   public var restartPolicy: RestartPolicy?
+  /// `--log-driver`: `none` keeps no log (nil: `json-file`).
+  public var logDriver: String?
   /// `--log-opt` (json-file: `max-size`, `max-file`).
   public var logOptions: [String: String]?
   /// A seccomp profile loaded from `--security-opt seccomp=FILE`.
@@ -60,6 +62,25 @@ public struct HostSettings: Codable, Sendable, Equatable {
   public var volumesFrom: [String]?
   /// Published ports, aliases, DNS and hosts options (`-p`, `-P`, `--network-alias`, `--dns`, …).
   public var networking: NetworkingOptions?
+  /// `--pid`: `host` shares the host's PID namespace (nil: a new one).
+  public var pidMode: String?
+  /// `--uts`: `host` shares the host's hostname (nil: a new UTS namespace).
+  public var utsMode: String?
+  /// `--cgroupns`: `private` gives the container its own cgroup namespace (nil: `host`).
+  public var cgroupnsMode: String?
+  /// `--isolation`: only `default` on Linux (nil: not given).
+  public var isolation: String?
+  /// `--cpuset-cpus` and `--cpuset-mems` (nil: every CPU and node).
+  public var cpusetCpus: String?
+  public var cpusetMems: String?
+  /// `--group-add`: supplementary groups (names from the image's /etc/group, or numbers).
+  public var groupAdd: [String]?
+  /// `--device-cgroup-rule`: extra device cgroup allow rules (`c 7:128 rwm`).
+  public var deviceCgroupRules: [String]?
+  /// `--memory-swappiness` (0–100; nil: the kernel's default).
+  public var memorySwappiness: Int64?
+  /// `--volume-driver` as given (Berth has the `local` driver only).
+  public var volumeDriver: String?
 
   /// Default settings.
   public init() {}

@@ -18,6 +18,15 @@ extension ImageService {
   /// Lists (and tags) an image whose blobs `writeImageBlobs` wrote.
   @discardableResult
   func registerBuilt(_ id: Digest, config: ImageConfig, tags: [Reference]) throws -> ImageRecord {
+    // A build that only names its base (`FROM image`) yields that image as it is stored (its
+    // blobs may have been written by an import or a pull in another encoding, and the stage's
+    // default PATH was never committed): tag it, as Docker does.
+    let manifest = try store.read { db in
+      try String.fetchOne(db, sql: "SELECT manifest FROM images WHERE id = ?", arguments: [id.description])
+    }
+    if let manifest, let digest = try? Digest(parsing: manifest), let stored = try? decodeConfig(id) {
+      return try register(config: stored, configDigest: id, manifest: digest, tags: tags)
+    }
     let blobs = try writeBlobs(config)
     guard blobs.config == id else { throw BerthError.internal("image \(id) changed while building") }
     return try register(config: config, configDigest: id, manifest: blobs.manifest, tags: tags)

@@ -11,9 +11,11 @@ public struct ImageInspect: Encodable, Sendable {
   public var Parent: String
   public var Comment: String
   public var Created: String
+  public var Container: String
+  public var ContainerConfig: ImageConfigDocument?
   public var DockerVersion: String
   public var Author: String
-  public var Config: ContainerConfig?
+  public var Config: ImageConfigDocument?
   public var Architecture: String
   public var Variant: String?
   public var Os: String
@@ -21,6 +23,22 @@ public struct ImageInspect: Encodable, Sendable {
   public var GraphDriver: GraphDriver
   public var RootFS: RootFS
   public var Metadata: [String: String]
+
+  /// A config as image inspect shows it: `OnBuild` is always there (null when empty), as in
+  /// Docker's answer, whose clients read it unconditionally.
+  public struct ImageConfigDocument: Encodable, Sendable {
+    public var config: ContainerConfig
+
+    enum Key: String, CodingKey { case OnBuild }
+
+    public func encode(to encoder: any Encoder) throws {
+      try config.encode(to: encoder)
+      if config.onBuild == nil {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encodeNil(forKey: .OnBuild)
+      }
+    }
+  }
 
   /// Storage driver details.
   public struct GraphDriver: Encodable, Sendable {
@@ -122,7 +140,7 @@ public struct ContainerInspect: Encodable, Sendable {
     public var ExtraHosts: [String]?
     public var Links: [String]?
     public var Init: Bool? = nil
-    /// Docker's fields for features Berth does not have, with Docker's default values (clients
+    /// Docker's fields, with Docker's default values where Berth has no such feature (clients
     /// read them unconditionally).
     public var PidMode = ""
     public var UTSMode = ""
@@ -148,7 +166,7 @@ public struct ContainerInspect: Encodable, Sendable {
     public var CpusetCpus = ""
     public var CpusetMems = ""
     public var MemoryReservation: Int64 = 0
-    public var MemorySwappiness: Int64? = nil
+    public var MemorySwappiness = Nullable<Int64>()
     public var OomScoreAdj = 0
   }
 
@@ -182,9 +200,11 @@ extension ImageService {
     return ImageInspect(
       Id: image.id.description,
       RepoTags: image.tags.compactMap { try? Reference(parsing: $0).familiarString },
-      RepoDigests: (try? repoDigests(of: image)) ?? [], Parent: "", Comment: config.history?.last?.comment ?? "",
-      Created: image.created,
-      DockerVersion: "", Author: config.author ?? "", Config: config.config, Architecture: config.architecture,
+      RepoDigests: (try? repoDigests(of: image)) ?? [], Parent: (try? parent(of: image)) ?? "",
+      Comment: config.history?.last?.comment ?? "", Created: image.created, Container: config.container ?? "",
+      ContainerConfig: config.containerConfig.map { .init(config: $0) },
+      DockerVersion: "", Author: config.author ?? "", Config: config.config.map { .init(config: $0) },
+      Architecture: config.architecture,
       Variant: config.variant, Os: config.os, Size: image.size,
       GraphDriver: .init(
         Data: dirs.isEmpty
@@ -193,6 +213,15 @@ extension ImageService {
         Name: "overlay2"),
       RootFS: .init(Type: "layers", Layers: config.rootfs.diffIDs.map(\.description)),
       Metadata: ["LastTagTime": "0001-01-01T00:00:00Z"])
+  }
+}
+
+extension ImageService {
+  /// The image a committed image was made from ("" for none).
+  func parent(of image: ImageRecord) throws -> String {
+    try store.read { db in
+      try String.fetchOne(db, sql: "SELECT parent FROM images WHERE id = ?", arguments: [image.id.description])
+    } ?? ""
   }
 }
 
@@ -235,7 +264,7 @@ extension ContainerService {
           },
         RestartPolicy: .init(
           Name: h.restartPolicy?.name ?? "no", MaximumRetryCount: h.restartPolicy?.maximumRetryCount ?? 0),
-        LogConfig: .init(Type: "json-file", Config: h.logOptions ?? [:]), Binds: h.binds, Tmpfs: h.tmpfs,
+        LogConfig: .init(Type: h.logDriver ?? "json-file", Config: h.logOptions ?? [:]), Binds: h.binds, Tmpfs: h.tmpfs,
         VolumesFrom: h.volumesFrom, PortBindings: portBindingsDocument(h.networking?.ports ?? []),
         PublishAllPorts: h.networking?.publishAll ?? false, Dns: h.networking?.dns ?? [],
         DnsOptions: h.networking?.dnsOptions ?? [], DnsSearch: h.networking?.dnsSearch ?? [],
@@ -245,6 +274,16 @@ extension ContainerService {
         Data: ["UpperDir": dir + "/upper", "WorkDir": dir + "/work", "MergedDir": dir + "/rootfs"], Name: "overlay2"),
       Mounts: mountDocuments(c), Config: c.config.config, NetworkSettings: networkSettings(c))
     inspect.HostConfig.Init = h.initProcess
+    inspect.HostConfig.PidMode = h.pidMode ?? ""
+    inspect.HostConfig.UTSMode = h.utsMode ?? ""
+    inspect.HostConfig.CgroupnsMode = h.cgroupnsMode ?? "host"
+    inspect.HostConfig.Isolation = h.isolation ?? ""
+    inspect.HostConfig.CpusetCpus = h.cpusetCpus ?? ""
+    inspect.HostConfig.CpusetMems = h.cpusetMems ?? ""
+    inspect.HostConfig.GroupAdd = h.groupAdd
+    inspect.HostConfig.DeviceCgroupRules = h.deviceCgroupRules
+    inspect.HostConfig.MemorySwappiness = .init(h.memorySwappiness)
+    inspect.HostConfig.VolumeDriver = h.volumeDriver ?? ""
     return inspect
   }
 }

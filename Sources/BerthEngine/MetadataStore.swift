@@ -106,6 +106,18 @@ public final class MetadataStore: Sendable {
     }
     registerNetworkMigration(&m)
     registerRegistryMigration(&m)
+    // `network create --ip-range` and `--aux-address`.
+    m.registerMigration("networks-ipam-dockerpy") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE networks ADD COLUMN ip_range TEXT NOT NULL DEFAULT '';
+          ALTER TABLE networks ADD COLUMN aux_addresses TEXT NOT NULL DEFAULT '{}';
+          """)
+    }
+    // The image a committed image was made from (Docker's local `Parent`).
+    m.registerMigration("images-parent-dockerpy") { db in
+      try db.execute(sql: "ALTER TABLE images ADD COLUMN parent TEXT NOT NULL DEFAULT ''")
+    }
     return m
   }
 

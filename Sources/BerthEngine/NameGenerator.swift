@@ -1,5 +1,10 @@
 /// Random container names in Docker's style: `adjective_surname`.
 enum NameGenerator {
+  /// A random name, with a digit appended after the first tries (as Docker's retries do).
+  static func random(attempt: Int) -> String {
+    attempt < 3 ? random() : random() + String(Int.random(in: 0...9))
+  }
+
   static let adjectives = [
     "admiring", "agitated", "amazing", "awesome", "blissful", "bold", "brave", "busy", "charming", "clever",
     "compassionate", "competent", "confident", "cool", "dazzling", "determined", "eager", "ecstatic", "elegant",

@@ -32,9 +32,15 @@ extension ContainerInspect {
     public var HostPort: String
   }
 
+  /// The addresses asked for on one network.
+  public struct IPAMConfigDocument: Encodable, Sendable {
+    public var IPv4Address: String?
+    public var LinkLocalIPs: [String]?
+  }
+
   /// A container's endpoint on one network.
   public struct EndpointDocument: Encodable, Sendable {
-    public var IPAMConfig: [String: String]? = nil
+    public var IPAMConfig: IPAMConfigDocument? = nil
     public var Links: [String]? = nil
     public var Aliases: [String]?
     public var NetworkID: String
@@ -72,7 +78,15 @@ public struct NetworkInspect: Encodable, Sendable {
   public struct IPAMDocument: Encodable, Sendable {
     public var Driver = "default"
     public var Options: [String: String]? = nil
-    public var Config: [[String: String]]
+    public var Config: [IPAMConfigDocument]
+  }
+
+  /// One `IPAM.Config` entry.
+  public struct IPAMConfigDocument: Encodable, Sendable {
+    public var Subnet: String
+    public var IPRange: String? = nil
+    public var Gateway: String
+    public var AuxiliaryAddresses: [String: String]? = nil
   }
 
   /// A running container on the network.
@@ -103,9 +117,18 @@ extension ContainerService {
     }
     let mode = c.config.host.networkMode
     let joined = (try? networks.networks(of: c)) ?? []
-    for (n, aliases) in joined {
+    let opts = c.config.host.networking ?? NetworkingOptions()
+    for (i, (n, aliases)) in joined.enumerated() {
       var doc = ContainerInspect.EndpointDocument(
         Aliases: n.isDefaultBridge ? nil : [c.shortID] + aliases, NetworkID: n.id)
+      let given = opts.endpoint(for: n)
+      let ipv4 = (i == 0 ? opts.ipv4 : nil) ?? given?.ipv4Address
+      if ipv4 != nil || given?.linkLocalIPs != nil {
+        doc.IPAMConfig = .init(IPv4Address: ipv4, LinkLocalIPs: given?.linkLocalIPs)
+      }
+      doc.Links = given?.links
+      doc.DriverOpts = given?.driverOpts
+      doc.MacAddress = given?.macAddress ?? (i == 0 ? opts.macAddress : nil) ?? ""
       if let (_, e) = endpoints.first(where: { $0.0.id == n.id }) {
         doc.EndpointID = String(e.containerID.prefix(32)) + String(n.id.prefix(32))
         doc.Gateway = n.gateway?.description ?? ""
@@ -141,9 +164,13 @@ extension NetworkService {
         Name: name, EndpointID: String(e.containerID.prefix(32)) + String(n.id.prefix(32)), MacAddress: e.mac,
         IPv4Address: "\(e.address)/\(n.subnet?.prefix ?? 0)")
     }
-    var config: [[String: String]] = []
+    var config: [NetworkInspect.IPAMConfigDocument] = []
     if let subnet = n.subnet, let gateway = n.gateway {
-      config = [["Subnet": subnet.description, "Gateway": gateway.description]]
+      config = [
+        .init(
+          Subnet: subnet.description, IPRange: n.ipRange?.description, Gateway: gateway.description,
+          AuxiliaryAddresses: n.auxAddresses.isEmpty ? nil : n.auxAddresses)
+      ]
     }
     var options: [String: String] = [:]
     if n.isBridge { options["com.docker.network.bridge.name"] = n.bridge }

@@ -16,6 +16,10 @@ public struct NetworkRecord: Sendable, Equatable {
   /// The IPv4 subnet and gateway (bridge networks).
   public var subnet: IPv4Subnet?
   public var gateway: IPv4Address?
+  /// `--ip-range`: where endpoint addresses are taken from (nil: the whole subnet).
+  public var ipRange: IPv4Subnet?
+  /// `--aux-address name=ip`: addresses never given to endpoints.
+  public var auxAddresses: [String: String]
   /// `--internal`: no route out.
   public var `internal`: Bool
   /// `--label`.
@@ -31,6 +35,9 @@ public struct NetworkRecord: Sendable, Equatable {
     subnet = try? IPv4Subnet(parsing: row["subnet"] as String)
     gateway = IPv4Address(row["gateway"] as String)
     `internal` = row["internal"]
+    ipRange = try? IPv4Subnet(parsing: (row["ip_range"] as String?) ?? "")
+    let aux: String = (row["aux_addresses"] as String?) ?? "{}"
+    auxAddresses = (try? JSONDecoder().decode([String: String].self, from: Data(aux.utf8))) ?? [:]
     let json: String = row["labels"]
     labels = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
     created = row["created"]
@@ -40,6 +47,8 @@ public struct NetworkRecord: Sendable, Equatable {
   public var shortID: String { String(id.prefix(12)) }
   /// Whether it is the default `bridge` network (no embedded DNS there, as Docker).
   public var isDefaultBridge: Bool { name == "bridge" }
+  /// The addresses endpoints must not get: the auxiliary ones.
+  public var reserved: Set<IPv4Address> { Set(auxAddresses.values.compactMap { IPv4Address($0) }) }
   /// Whether containers get an interface on it.
   public var isBridge: Bool { driver == "bridge" }
 }

@@ -12,7 +12,10 @@ import Glibc
 extension NetworkService {
   /// Gives the running container (init pid) an interface on network, with the next free
   /// `ethN`, owned by the container's monitor.
-  func attach(_ c: ContainerRecord, to n: NetworkRecord, aliases: [String]) throws {
+  func attach(
+    _ c: ContainerRecord, to n: NetworkRecord, aliases: [String], endpoint: EndpointSettings? = nil,
+    primary: Bool = false
+  ) throws {
     guard let subnet = n.subnet, let gateway = n.gateway else { return }
     try setUpDevice(n)
     let endpoint: EndpointRecord = try store.write { db in
@@ -22,11 +25,22 @@ extension NetworkService {
       let used = Set(
         try String.fetchAll(db, sql: "SELECT ip FROM endpoints WHERE network_id = ?", arguments: [n.id])
           .compactMap { IPv4Address($0) })
-      guard let address = IPAM.nextFree(in: subnet, gateway: gateway, used: used) else {
-        throw BerthError(
-          .unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
+      let address: IPv4Address
+      if let text = endpoint?.ipv4Address, !text.isEmpty {
+        guard let a = IPv4Address(text), subnet.contains(a), a != gateway else {
+          throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
+        }
+        if used.contains(a) { throw BerthError.conflict("Address already in use") }
+        address = a
+      } else {
+        guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved))
+        else {
+          throw BerthError(
+            .unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
+        }
+        address = a
       }
-      let mac = address.dockerMAC.map { String(format: "%02x", $0) }.joined(separator: ":")
+      let mac = Self.macText(endpoint?.macAddress, address: address)
       try db.execute(
         sql: """
           INSERT INTO endpoints (container_id, network_id, interface, host_veth, ip, mac, names, owner_pid, owner_start)
@@ -44,7 +58,7 @@ extension NetworkService {
     }
     do {
       let plan = NetworkPlan(attachments: [(n, endpoint)], ports: [], tag: c.shortID)
-      try plumb(plan, pid: c.pid, primary: false)
+      try plumb(plan, pid: c.pid, primary: primary)
     } catch {
       try? detach(c, from: n)
       throw error

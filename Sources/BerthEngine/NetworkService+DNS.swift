@@ -30,8 +30,41 @@ extension NetworkService {
     for e in endpoints {
       if let list = servers[e.containerID] { text += "@upstream \(e.address) \(list.joined(separator: " "))\n" }
     }
+    let links = try dnsLinks(of: Set(endpoints.map(\.containerID)), on: network)
+    for e in endpoints {
+      for (alias, target) in links[e.containerID] ?? [] { text += "@link \(e.address) \(alias) \(target)\n" }
+    }
     try FileSystem.writeAtomically(dnsHostsFile(network.id), Array(text.utf8))
     try ensureDNS(network)
+  }
+
+  /// The legacy links (`--link target:alias`, an endpoint's `Links`) of those containers on
+  /// network: container → (alias, target name).
+  func dnsLinks(of containers: Set<String>, on network: NetworkRecord) throws -> [String: [(String, String)]] {
+    guard !containers.isEmpty, !network.isDefaultBridge else { return [:] }
+    let rows = try store.read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT id, config FROM containers WHERE id IN (\(containers.map { _ in "?" }.joined(separator: ",")))",
+        arguments: StatementArguments(Array(containers)))
+    }
+    var out: [String: [(String, String)]] = [:]
+    for row in rows {
+      let json: String = row["config"]
+      // Most containers have no links: skip decoding their settings.
+      guard json.contains("\"links\":[\"") else { continue }
+      guard let settings = try? JSONDecoder().decode(ContainerSettings.self, from: Data(json.utf8)),
+        let opts = settings.host.networking
+      else { continue }
+      for link in opts.links + (opts.endpoint(for: network)?.links ?? []) {
+        let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+        let target = parts[0].hasPrefix("/") ? String(parts[0].dropFirst()) : parts[0]
+        let alias = parts.count > 1 ? String(parts[1].split(separator: "/").last ?? "") : target
+        guard !alias.isEmpty, !alias.contains(" "), !target.contains(" ") else { continue }
+        out[row["id"], default: []].append((alias, target))
+      }
+    }
+    return out
   }
 
   /// The `--dns` servers (IPv4) of those containers that have some: the embedded DNS forwards

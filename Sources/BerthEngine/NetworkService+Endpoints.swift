@@ -79,22 +79,24 @@ extension NetworkService {
         let used = Set(
           try String.fetchAll(db, sql: "SELECT ip FROM endpoints WHERE network_id = ?", arguments: [n.id])
             .compactMap { IPv4Address($0) })
+        let settings = opts.endpoint(for: n)
         let address: IPv4Address
-        if i == 0, let text = opts.ipv4 {
+        if let text = (i == 0 ? opts.ipv4 : nil) ?? settings?.ipv4Address, !text.isEmpty {
           guard let a = IPv4Address(text), subnet.contains(a), a != gateway else {
             throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
           }
           if used.contains(a) { throw BerthError.conflict("Address already in use") }
           address = a
         } else {
-          guard let a = IPAM.nextFree(in: subnet, gateway: gateway, used: used) else {
+          guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved))
+          else {
             throw BerthError(
               .unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
           }
           address = a
         }
         let names = [c.name, c.shortID] + aliases
-        let mac = address.dockerMAC.map { String(format: "%02x", $0) }.joined(separator: ":")
+        let mac = Self.macText(settings?.macAddress ?? (i == 0 ? opts.macAddress : nil), address: address)
         let veth = "veth" + c.id.prefix(9) + String(i)
         try db.execute(
           sql: """
@@ -120,6 +122,14 @@ extension NetworkService {
       }
       return NetworkPlan(attachments: attachments, ports: ports, tag: c.shortID)
     }
+  }
+
+  /// The MAC address an endpoint gets: the one asked for, or Docker's `02:42` + the IPv4 address.
+  static func macText(_ asked: String?, address: IPv4Address) -> String {
+    if let asked, let bytes = EndpointSettings.macBytes(asked) {
+      return bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
+    }
+    return address.dockerMAC.map { String(format: "%02x", $0) }.joined(separator: ":")
   }
 
   /// A host port for b: its own (or the first free of its range), or a free ephemeral one.
@@ -160,7 +170,7 @@ extension NetworkService {
       let make = {
         try link.createVeth(
           hostName: a.endpoint.hostVeth, bridgeIndex: bridge, peerName: a.endpoint.interface, peerPID: pid,
-          mac: a.endpoint.address.dockerMAC)
+          mac: EndpointSettings.macBytes(a.endpoint.mac) ?? a.endpoint.address.dockerMAC)
       }
       do {
         try make()

@@ -115,7 +115,7 @@ public final class NetworkService: Sendable {
   /// `network create`: a bridge network with its device and rules.
   public func create(
     name: String, driver: String = "bridge", subnet: String? = nil, gateway: String? = nil, isInternal: Bool = false,
-    labels: [String: String] = [:]
+    labels: [String: String] = [:], ipRange: String? = nil, auxAddresses: [String: String] = [:]
   ) throws -> NetworkRecord {
     guard driver == "bridge" else { throw BerthError.notFound("plugin \"\(driver)\" not found") }
     try ensureDefaults()
@@ -138,16 +138,31 @@ public final class NetworkService: Sendable {
         }
         gw = g
       }
+      var range: IPv4Subnet?
+      if let ipRange {
+        let r = try IPv4Subnet(parsing: ipRange)
+        guard net.contains(r.network), net.contains(r.broadcast) else {
+          throw BerthError.invalid("Invalid IP range \(ipRange): it does not belong to subnet \(net)")
+        }
+        range = r
+      }
+      for (key, value) in auxAddresses {
+        guard let a = IPv4Address(value), net.contains(a) else {
+          throw BerthError.invalid("invalid auxiliary address \(key)=\(value): it does not belong to subnet \(net)")
+        }
+      }
       let labelJSON = String(decoding: try JSONEncoder().encode(labels), as: UTF8.self)
+      let auxJSON = String(decoding: try JSONEncoder().encode(auxAddresses), as: UTF8.self)
       try store.write { db in
         try db.execute(
           sql: """
-            INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, labels, created)
-            VALUES (?, ?, 'bridge', ?, ?, ?, ?, ?, ?)
+            INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, labels, created, ip_range,
+              aux_addresses)
+            VALUES (?, ?, 'bridge', ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             "\(id)", name, "br-" + id.prefix(12), net.description, gw.description, isInternal, labelJSON,
-            Timestamp.now(),
+            Timestamp.now(), range?.description ?? "", auxJSON,
           ])
       }
       do {

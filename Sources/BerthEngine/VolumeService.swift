@@ -58,13 +58,15 @@ public final class VolumeService: Sendable {
   /// The host path containers mount.
   public func dataPath(_ name: String) -> String { directory(name) + "/_data" }
 
-  /// Creates a volume (a random 64-hex name when nil); creating an existing one returns it.
+  /// Creates a volume; creating an existing one returns it. Without a name it gets a random
+  /// 64-hex one and is anonymous (`volume prune` removes it without `--all`), as in Docker 23+.
   @discardableResult
   public func create(name: String? = nil, labels: [String: String] = [:]) throws -> VolumeRecord {
+    let anonymous = name == nil
     let name = name ?? Self.randomName()
     try Self.validate(name)
     try store.db.inTransaction(.immediate) { db in
-      try insert(db, name: name, labels: labels, anonymous: false)
+      try insert(db, name: name, labels: labels, anonymous: anonymous)
       return .commit
     }
     EventJournal(paths: paths).emit(type: "volume", action: "create", id: name, attributes: ["driver": "local"])

@@ -8,7 +8,9 @@ import Glibc
 /// network's gateway address, port 53. It answers the names in a hosts file the engine rewrites
 /// whenever a container joins or leaves (`IP name alias… `; reread when it changes) and forwards
 /// every other question to the host's resolvers, or to a container's own `--dns` servers when
-/// the file names them (`@upstream CLIENT-IP SERVER…`).
+/// the file names them (`@upstream CLIENT-IP SERVER…`). A legacy link is an alias that only
+/// its container resolves, to whatever address its target has at the time of the question
+/// (`@link CLIENT-IP ALIAS TARGET`).
 public final class DNSResponder {
   let listen: IPv4Address
   let hostsFile: String
@@ -16,6 +18,7 @@ public final class DNSResponder {
   var names: [String: [IPv4Address]] = [:]
   var reverse: [IPv4Address: String] = [:]
   var clientUpstreams: [IPv4Address: [IPv4Address]] = [:]
+  var clientLinks: [IPv4Address: [String: String]] = [:]
   var loadedStamp = timespec()
   var pending: [UInt16: (id: UInt16, client: sockaddr_in, time: Int)] = [:]
   var nextID: UInt16 = UInt16.random(in: 0...UInt16.max)
@@ -108,6 +111,12 @@ public final class DNSResponder {
   func handle(_ bytes: [UInt8], from client: sockaddr_in, socket fd: Int32, upstream: Int32) {
     guard let query = DNSMessage(query: bytes) else { return }
     reloadIfChanged()
+    let source = IPv4Address(UInt32(bigEndian: client.sin_addr.s_addr))
+    if let target = clientLinks[source]?[query.name], let found = names[target] {
+      let answer = query.type == DNSMessage.typeA ? query.response(addresses: found) : query.response()
+      send(answer, to: client, on: fd)
+      return
+    }
     if let found = names[query.name] {
       let answer = query.type == DNSMessage.typeA ? query.response(addresses: found) : query.response()
       send(answer, to: client, on: fd)
@@ -119,7 +128,6 @@ public final class DNSResponder {
       send(query.response(pointer: name), to: client, on: fd)
       return
     }
-    let source = IPv4Address(UInt32(bigEndian: client.sin_addr.s_addr))
     guard let server = clientUpstreams[source]?.first ?? upstreams.first else {
       send(query.response(rcode: 2), to: client, on: fd)
       return
@@ -140,6 +148,18 @@ public final class DNSResponder {
     let text = (try? FileSystem.read(hostsFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     (names, reverse) = Self.parseHosts(text)
     clientUpstreams = Self.parseUpstreams(text)
+    clientLinks = Self.parseLinks(text)
+  }
+
+  /// Parses the hosts file's `@link CLIENT-IP ALIAS TARGET` lines: client → alias → target name.
+  public static func parseLinks(_ text: String) -> [IPv4Address: [String: String]] {
+    var out: [IPv4Address: [String: String]] = [:]
+    for line in text.split(separator: "\n") where line.hasPrefix("@link ") {
+      let words = line.split(separator: " ").dropFirst().map(String.init)
+      guard words.count == 3, let client = IPv4Address(words[0]) else { continue }
+      out[client, default: [:]][words[1].lowercased()] = words[2].lowercased()
+    }
+    return out
   }
 
   /// Parses the hosts file's `@upstream CLIENT-IP SERVER…` lines: the servers a client's

@@ -16,10 +16,14 @@ public enum IPAM {
 
   /// The lowest free host address of subnet: not the network or broadcast address, not the
   /// gateway, not in `used`.
-  public static func nextFree(in subnet: IPv4Subnet, gateway: IPv4Address, used: Set<IPv4Address>) -> IPv4Address? {
+  /// With range (`--ip-range`), only addresses in it are given.
+  public static func nextFree(
+    in subnet: IPv4Subnet, range: IPv4Subnet? = nil, gateway: IPv4Address, used: Set<IPv4Address>
+  ) -> IPv4Address? {
     guard subnet.prefix <= 30 else { return nil }
-    var candidate = subnet.network.value + 1
-    while candidate < subnet.broadcast.value {
+    var candidate = max(subnet.network.value + 1, range?.network.value ?? 0)
+    let end = min(subnet.broadcast.value, (range?.broadcast.value).map { $0 + 1 } ?? .max)
+    while candidate < end {
       let address = IPv4Address(candidate)
       if address != gateway && !used.contains(address) { return address }
       candidate += 1

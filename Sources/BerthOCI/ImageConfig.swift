@@ -20,6 +20,15 @@ public struct ImageConfig: Sendable, Hashable, Codable {
   public var rootfs: RootFS
   /// How the image was built, one entry per Dockerfile step, including steps without a layer.
   public var history: [History]?
+  /// The id of the container the image was committed from (Docker's `container`; nil otherwise).
+  public var container: String?
+  /// That container's config (Docker's `container_config`).
+  public var containerConfig: ContainerConfig?
+
+  enum CodingKeys: String, CodingKey {
+    case created, author, architecture, variant, os, config, rootfs, history, container
+    case containerConfig = "container_config"
+  }
 
   /// Creates an image config.
   public init(

@@ -18,6 +18,9 @@ extension Cgroup {
     }
   }
 
+  /// Checks a `devices.allow`-style rule (`c 7:128 rwm`, `a *:* rwm`) without applying it.
+  public static func validateDeviceRule(_ line: String) throws { _ = try deviceRule(line) }
+
   /// One `devices.allow` line as the C rule.
   static func deviceRule(_ line: String) throws -> berth_device_rule {
     let fields = line.split(separator: " ")

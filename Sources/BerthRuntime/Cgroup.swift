@@ -54,13 +54,17 @@ public struct Cgroup: Sendable {
       enableControllers(in: PathName.parent(parent))
       enableControllers(in: parent)
       try FileSystem.makeDirectory(path)
-      if !privileged { try Cgroup.attachDeviceFilter(path) }
+      if !privileged {
+        try Cgroup.attachDeviceFilter(path, rules: RuntimeSpec.deviceAllowlist + (resources.deviceRules ?? []))
+      }
       if let m = resources.memory {
         try write(path, "memory.max", "\(m)")
         if let swap = resources.memorySwap, swap >= 0 { try write(path, "memory.swap.max", "\(max(swap - m, 0))") }
       }
       if let n = resources.nanoCPUs { try write(path, "cpu.max", "\(n / 10_000) 100000") }
       if let p = resources.pidsLimit, p > 0 { try write(path, "pids.max", "\(p)") }
+      if let cpus = resources.cpusetCpus { try write(path, "cpuset.cpus", cpus) }
+      if let mems = resources.cpusetMems { try write(path, "cpuset.mems", mems) }
     case .v1:
       for (name, path) in controllers {
         let parent = PathName.parent(path)
@@ -81,9 +85,16 @@ public struct Cgroup: Sendable {
       }
       if let path = controllers["cpu"], let s = resources.cpuShares { try write(path, "cpu.shares", "\(s)") }
       if let path = controllers["pids"], let p = resources.pidsLimit, p > 0 { try write(path, "pids.max", "\(p)") }
+      if let path = controllers["cpuset"], let cpus = resources.cpusetCpus { try write(path, "cpuset.cpus", cpus) }
+      if let path = controllers["cpuset"], let mems = resources.cpusetMems { try write(path, "cpuset.mems", mems) }
+      if let path = controllers["memory"], let s = resources.memorySwappiness {
+        try write(path, "memory.swappiness", "\(s)")
+      }
       if let path = controllers["devices"], !privileged {
         try write(path, "devices.deny", "a")
-        for rule in RuntimeSpec.deviceAllowlist { try write(path, "devices.allow", rule) }
+        for rule in RuntimeSpec.deviceAllowlist + (resources.deviceRules ?? []) {
+          try write(path, "devices.allow", rule)
+        }
       }
     }
   }

@@ -65,7 +65,7 @@ public struct ContainerProcess: Sendable {
     }
     if let join {
       // The mount namespace last: after it, /proc is the container's.
-      for ns in ["ipc", "uts", "net", "mnt"] {
+      for ns in ["ipc", "uts", "net", "cgroup", "mnt"] {
         let path = "/proc/\(join)/ns/\(ns)"
         joinFds.append(try syscall("open", path) { open(path, O_RDONLY | O_CLOEXEC) })
       }
@@ -97,7 +97,7 @@ public struct ContainerProcess: Sendable {
       case "ipc": flags |= Int32(BERTH_NS_IPC.rawValue)
       case "uts": flags |= Int32(BERTH_NS_UTS.rawValue)
       case "mount": flags |= Int32(BERTH_NS_MOUNT.rawValue)
-      case "cgroup": flags |= Int32(BERTH_NS_CGROUP.rawValue)
+      case "cgroup": break  // made after cgroup placement (unshare_cgroup)
       default: throw BerthError.invalid("unknown namespace \(ns)")
       }
     }
@@ -156,6 +156,7 @@ public struct ContainerProcess: Sendable {
             config.loopback_up = flags & Int32(BERTH_NS_NET.rawValue) != 0 ? 1 : 0
             config.join_pidns_fd = pidnsFd
             config.join_net_fd = netnsFd
+            config.unshare_cgroup = join == nil && spec.linux.namespaces.contains("cgroup") ? 1 : 0
             config.keep_running = keepRunning ? 1 : 0
             if let adj = spec.process.oomScoreAdj {
               config.oom_score_adj_set = 1

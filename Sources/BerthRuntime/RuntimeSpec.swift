@@ -126,7 +126,7 @@ public struct RuntimeSpec: Codable, Sendable, Equatable {
 
   /// Linux settings.
   public struct Linux: Codable, Sendable, Equatable {
-    /// Namespaces to create: pid, network, ipc, uts, mount.
+    /// Namespaces to create: pid, network, ipc, uts, mount, and cgroup (`--cgroupns private`).
     public var namespaces: [String] = ["pid", "network", "ipc", "uts", "mount"]
     /// cgroup limits.
     public var resources = Resources()
@@ -156,6 +156,13 @@ public struct RuntimeSpec: Codable, Sendable, Equatable {
     public var cpuShares: Int64?
     /// Max number of pids.
     public var pidsLimit: Int64?
+    /// CPUs and memory nodes the container may use (`0-2,4`).
+    public var cpusetCpus: String?
+    public var cpusetMems: String?
+    /// Extra device cgroup allow rules (`c 7:128 rwm`), on top of the default allowlist.
+    public var deviceRules: [String]?
+    /// The memory cgroup's swappiness (0–100).
+    public var memorySwappiness: Int64?
     /// Makes no limits.
     public init() {}
   }

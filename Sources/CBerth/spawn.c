@@ -440,6 +440,7 @@ static int child_main(void *arg) {
   // The parent has placed us in the cgroup (and set up the network) while we made the mounts.
   if (await_byte(a->sync_read, 'C') < 0) fail(efd, BERTH_STEP_SYNC, EPIPE, 125, "cgroup placement");
   close(a->sync_read);
+  if (c->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0) fail(efd, BERTH_STEP_SYNC, errno, 125, "cgroup namespace");
 
   // Seccomp before dropping privileges unless no_new_privs (as runc): loading needs CAP_SYS_ADMIN then.
   if (!c->no_new_privs && apply_seccomp(c) < 0) fail(efd, BERTH_STEP_SECCOMP, errno, 125, "seccomp");

@@ -23,6 +23,7 @@ struct BuildCommand: ParsableCommand {
   @Option(name: .long, help: "Set the networking mode for the RUN instructions during build") var network = "default"
   @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip)")
   var addHosts: [String] = []
+  @Option(name: .customLong("cache-from"), help: "Images to consider as cache sources") var cacheFrom: [String] = []
   @Flag(name: .customLong("rm"), help: "Remove intermediate containers after a successful build (always)")
   var remove = false
   @Argument(help: "PATH | -") var context: String
@@ -54,6 +55,7 @@ struct BuildCommand: ParsableCommand {
     request.noCache = noCache
     request.network = network
     request.addHosts = addHosts
+    request.cacheFrom = cacheFrom
     request.outputFD = quiet ? -1 : 1
     request.pull = pull ? .always : .missing
     if !quiet { request.pullProgress = TransferPrinter().progress }

@@ -57,6 +57,17 @@ struct ContainerOptions: ParsableArguments {
   @Option(name: .customLong("log-opt"), help: "Log driver options (max-size, max-file)") var logOpt: [String] = []
   @Option(name: .customLong("stop-signal"), help: "Signal to stop the container") var stopSignal: String?
   @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
+  @Option(name: .customLong("pid"), help: "PID namespace to use (host)") var pid: String?
+  @Option(name: .customLong("uts"), help: "UTS namespace to use (host)") var uts: String?
+  @Option(name: .customLong("cgroupns"), help: "Cgroup namespace to use (host|private)") var cgroupns: String?
+  @Option(name: .customLong("isolation"), help: "Container isolation technology (default)") var isolation: String?
+  @Option(name: .customLong("cpuset-cpus"), help: "CPUs in which to allow execution (0-3, 0,1)") var cpusetCpus: String?
+  @Option(name: .customLong("cpuset-mems"), help: "MEMs in which to allow execution (0-3, 0,1)") var cpusetMems: String?
+  @Option(name: .customLong("group-add"), help: "Add additional groups to join") var groupAdd: [String] = []
+  @Option(name: .customLong("device-cgroup-rule"), help: "Add a rule to the cgroup allowed devices list")
+  var deviceCgroupRule: [String] = []
+  @Option(name: .customLong("memory-swappiness"), help: "Tune container memory swappiness (0 to 100)")
+  var memorySwappiness: Int64?
   @OptionGroup var volumes: VolumeOptions
   @OptionGroup var networking: NetworkingFlags
 
@@ -97,6 +108,15 @@ struct ContainerOptions: ParsableArguments {
     }
     if let cpuShares { h.cpuShares = cpuShares }
     if let pidsLimit { h.pidsLimit = pidsLimit }
+    h.pidMode = pid
+    h.utsMode = uts
+    h.cgroupnsMode = cgroupns
+    h.isolation = isolation
+    h.cpusetCpus = cpusetCpus
+    h.cpusetMems = cpusetMems
+    h.groupAdd = groupAdd.isEmpty ? nil : groupAdd
+    h.deviceCgroupRules = deviceCgroupRule.isEmpty ? nil : deviceCgroupRule
+    h.memorySwappiness = memorySwappiness.flatMap { $0 < 0 ? nil : $0 }
     h.ulimits = try ulimit.map(Rlimits.parse)
     h.initProcess = initProcess ? true : nil
     h.restartPolicy = try restart.map(RestartPolicy.init(parsing:))
@@ -104,8 +124,12 @@ struct ContainerOptions: ParsableArguments {
     if h.restartPolicy != nil && rm {
       throw BerthError.invalid("Conflicting options: --restart and --rm")
     }
-    if let logDriver, logDriver != "json-file" {
-      throw BerthError.invalid("logging driver \"\(logDriver)\" is not supported (only json-file)")
+    if let logDriver, logDriver != "json-file" && logDriver != "none" {
+      throw BerthError.invalid("logging driver \"\(logDriver)\" is not supported (only json-file and none)")
+    }
+    h.logDriver = logDriver == "none" ? "none" : nil
+    if logDriver == "none", let opt = logOpt.first {
+      throw BerthError.invalid("unknown log opt '\(opt.split(separator: "=").first ?? "")' for none log driver")
     }
     var logOptions: [String: String] = [:]
     for opt in logOpt {

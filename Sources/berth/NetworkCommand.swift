@@ -19,6 +19,9 @@ struct NetworkCreateCommand: ParsableCommand {
   @Option(name: [.short, .long], help: "Driver to manage the Network (bridge)") var driver = "bridge"
   @Option(name: .long, help: "Subnet in CIDR format that represents a network segment") var subnet: String?
   @Option(name: .long, help: "IPv4 Gateway for the master subnet") var gateway: String?
+  @Option(name: .customLong("ip-range"), help: "Allocate container ip from a sub-range") var ipRange: String?
+  @Option(name: .customLong("aux-address"), help: "Auxiliary IPv4 addresses used by Network driver (name=ip)")
+  var auxAddress: [String] = []
   @Flag(name: .long, help: "Restrict external access to the network") var `internal` = false
   @Option(name: .long, help: "Set metadata on a network") var label: [String] = []
   @Argument(help: "The network's name") var name: String
@@ -29,8 +32,15 @@ struct NetworkCreateCommand: ParsableCommand {
       let kv = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
       labels[kv[0]] = kv.count > 1 ? kv[1] : ""
     }
+    var aux: [String: String] = [:]
+    for a in auxAddress {
+      let kv = a.split(separator: "=", maxSplits: 1).map(String.init)
+      guard kv.count == 2 else { throw BerthError.invalid("invalid aux-address: \(a)") }
+      aux[kv[0]] = kv[1]
+    }
     let n = try CLI.engine().networks.create(
-      name: name, driver: driver, subnet: subnet, gateway: gateway, isInternal: `internal`, labels: labels)
+      name: name, driver: driver, subnet: subnet, gateway: gateway, isInternal: `internal`, labels: labels,
+      ipRange: ipRange, auxAddresses: aux)
     print(n.id)
   }
 }
@@ -99,11 +109,24 @@ struct NetworkConnectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "connect", abstract: "Connect a container to a network")
   @Option(name: .long, help: "Add network-scoped alias for the container") var alias: [String] = []
+  @Option(name: .long, help: "IPv4 address (e.g., 172.30.100.104)") var ip: String?
+  @Option(name: .long, help: "Add link to another container") var link: [String] = []
+  @Option(name: .customLong("link-local-ip"), help: "Add a link-local address for the container")
+  var linkLocalIP: [String] = []
+  @Option(name: .customLong("driver-opt"), help: "driver options for the network") var driverOpt: [String] = []
   @Argument(help: "The network") var network: String
   @Argument(help: "The container") var container: String
 
   func run() throws {
-    try CLI.engine().containers.connect(container, network: network, aliases: alias)
+    var endpoint = EndpointSettings()
+    endpoint.ipv4Address = ip
+    endpoint.links = link.isEmpty ? nil : link
+    endpoint.linkLocalIPs = linkLocalIP.isEmpty ? nil : linkLocalIP
+    for opt in driverOpt {
+      let kv = opt.split(separator: "=", maxSplits: 1).map(String.init)
+      endpoint.driverOpts = (endpoint.driverOpts ?? [:]).merging([kv[0]: kv.count > 1 ? kv[1] : ""]) { $1 }
+    }
+    try CLI.engine().containers.connect(container, network: network, aliases: alias, endpoint: endpoint)
   }
 }
 

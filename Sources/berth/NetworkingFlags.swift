@@ -18,6 +18,8 @@ struct NetworkingFlags: ParsableArguments {
   @Option(name: .customLong("dns-search"), help: "Set custom DNS search domains") var dnsSearch: [String] = []
   @Option(name: .customLong("dns-option"), help: "Set DNS options") var dnsOption: [String] = []
   @Option(name: .customLong("link"), help: "Add link to another container") var link: [String] = []
+  @Option(name: .customLong("mac-address"), help: "Container MAC address (e.g., 92:d0:c6:0a:29:33)") var macAddress:
+    String?
 
   /// The engine's networking options.
   func options() throws -> NetworkingOptions? {
@@ -44,6 +46,10 @@ struct NetworkingFlags: ParsableArguments {
     o.dnsSearch = dnsSearch
     o.dnsOptions = dnsOption
     o.links = link
+    if let macAddress, EndpointSettings.macBytes(macAddress) == nil {
+      throw BerthError.invalid("\(macAddress) is not a valid mac address")
+    }
+    o.macAddress = macAddress
     return o == NetworkingOptions() ? nil : o
   }
 }

@@ -108,6 +108,9 @@ struct berth_init_config {
   int keep_running;           ///< 1: no parent-death signal (`exec -d` outlives the CLI)
   // run --network container:ID: a new container that shares another one's network namespace.
   int join_net_fd;            ///< >0: a network namespace the child enters before its mounts
+  // --cgroupns private: a cgroup namespace made once the parent has placed the child in its
+  // cgroup (step 5), so that the namespace's root is the container's cgroup.
+  int unshare_cgroup;
 };
 
 /// Steps reported in berth_init_error.step.
