@@ -24,6 +24,8 @@ let package = Package(
     // C: the clone → setup → exec path and the libc calls Swift cannot make safely.
     .target(name: "CBerth"),
     .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    // libdeflate: whole-buffer gzip, twice zlib's speed, for the pieces a push compresses.
+    .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
     // PURE: image-spec and runtime-spec types, references, digests.
     .target(name: "BerthOCI"),
@@ -35,7 +37,7 @@ let package = Package(
     .target(
       name: "BerthImage",
       dependencies: [
-        "BerthOCI", "BerthSystem", "CArchive", "CBerth",
+        "BerthOCI", "BerthSystem", "CArchive", "CBerth", "CDeflate",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ]),
