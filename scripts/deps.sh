@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Berth needs to build, test and run.
 set -euo pipefail
-packages=(libarchive-dev libseccomp-dev pkg-config busybox-static iptables iproute2 procps curl runc skopeo docker.io python3 python3-pip python3-venv bc debootstrap libsqlite3-dev docker-registry apache2-utils python3-cryptography openssl)
+packages=(libarchive-dev libdeflate-dev libseccomp-dev libsqlite3-dev pkg-config busybox-static iptables iproute2 procps curl runc skopeo docker.io python3 python3-pip python3-venv bc debootstrap docker-registry apache2-utils python3-cryptography openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

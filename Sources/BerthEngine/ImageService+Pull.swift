@@ -128,6 +128,12 @@ extension ImageService {
       try db.execute(
         sql: "INSERT OR REPLACE INTO repo_digests (name, image_id) VALUES (?, ?)",
         arguments: [repoDigest, record.id.description])
+      for (layer, diffID) in zip(manifest.layers, diffIDs) where MediaType.isForeignLayer(layer.mediaType) {
+        let descriptor = try JSONEncoder().encode(layer)
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO foreign_layers (diff_id, descriptor) VALUES (?, ?)",
+          arguments: [diffID.description, String(decoding: descriptor, as: UTF8.self)])
+      }
       for (layer, diffID) in zip(manifest.layers, diffIDs) {
         try db.execute(
           sql: """

@@ -10,9 +10,10 @@ import Glibc
 
 extension ImageService {
   /// `docker push`: uploads the image `name` (tag `latest` by default) to its registry. Local
-  /// layers are stored uncompressed; each is compressed here (gzip, or zstd), on every core.
-  /// A blob the repository already has is skipped, one another repository of the same registry
-  /// has is mounted. The manifest is Docker's schema 2 for gzip (what dockerd pushes) and OCI for
+  /// layers are stored uncompressed; each is compressed here (gzip, or zstd), on every core,
+  /// straight into its upload, `maxConcurrentUploads` layers at once. A blob the repository
+  /// already has is skipped (found by the digest recorded at the last push or pull), one another
+  /// repository of the same registry has is mounted, and a foreign layer keeps its descriptor. The manifest is Docker's schema 2 for gzip (what dockerd pushes) and OCI for
   /// zstd. Returns the manifest's digest.
   @discardableResult
   public func push(
@@ -68,7 +69,7 @@ extension ImageService {
         group.addTask {
           let descriptor = try await self.pushLayer(
             diffIDs[index], mediaType: layerType, compression: compression, reference: reference, client: client,
-            progress: progress)
+            chunkSize: options.uploadChunkSize, progress: progress)
           return (index, descriptor)
         }
       }
@@ -103,10 +104,14 @@ extension ImageService {
   /// Pushes one layer, or finds it already there, or mounts it; returns its descriptor.
   private func pushLayer(
     _ diffID: Digest, mediaType: String, compression: LayerCompression, reference: Reference,
-    client: RegistryClient, progress: @escaping TransferProgress
+    client: RegistryClient, chunkSize: Int?, progress: @escaping TransferProgress
   ) async throws -> Descriptor {
     let id = diffID.shortID
     let path = reference.path
+    if let foreign = try foreignLayer(diffID) {
+      progress(.layer(id: id, status: "Skipped foreign layer", current: nil, total: nil))
+      return foreign
+    }
     let sources = try blobSources(of: diffID).filter {
       MediaType.layerCompression($0.mediaType) == compression
     }
@@ -130,21 +135,66 @@ extension ImageService {
         return Descriptor(mediaType: mediaType, digest: source.digest, size: source.size)
       }
     }
-    let file = "\(paths.tmp)/push-\(getpid())-\(diffID.hex.prefix(16))-\(compression.rawValue)"
-    try FileSystem.makeDirectory(paths.tmp)
-    defer { unlink(file) }
-    let source = content.path(of: diffID)
-    let (digest, size) = try await offload { try Compress.file(source, to: file, compression: compression) }
-    if try await client.hasBlob(path: path, digest: digest) {
-      try recordSource(diffID, digest, mediaType, size, reference)
-      progress(.layer(id: id, status: "Layer already exists", current: nil, total: nil))
-      return Descriptor(mediaType: mediaType, digest: digest, size: size)
-    }
-    progress(.layer(id: id, status: "Pushing", current: 0, total: size))
-    try await client.uploadBlob(path: path, digest: digest, size: size, file: file)
+    progress(.layer(id: id, status: "Pushing", current: 0, total: content.size(of: diffID)))
+    let (digest, size) = try await upload(
+      diffID, compression: compression, path: path, client: client, chunkSize: chunkSize,
+      progress: progress)
     try recordSource(diffID, digest, mediaType, size, reference)
     progress(.layer(id: id, status: "Pushed", current: nil, total: nil))
     return Descriptor(mediaType: mediaType, digest: digest, size: size)
+  }
+
+  /// Compresses a layer straight into an upload: a thread compresses on every core into a
+  /// bounded pipe that the upload streams out of, hashing as it goes, and the session is closed
+  /// with the digest once the last piece is out. Nothing is written to disk.
+  private func upload(
+    _ diffID: Digest, compression: LayerCompression, path: String, client: RegistryClient, chunkSize: Int?,
+    progress: @escaping TransferProgress
+  ) async throws -> (Digest, Int64) {
+    let id = diffID.shortID
+    let source = content.path(of: diffID)
+    let total = content.size(of: diffID)
+    var session = try await client.startUpload(path: path)
+    let pipe = BytePipe()
+    let compressed = Task {
+      try await offload {
+        do {
+          let result = try Compress.stream(source, compression: compression) { bytes, consumed in
+            try pipe.send(bytes)
+            progress(.layer(id: id, status: "Pushing", current: consumed, total: total))
+          }
+          pipe.finish()
+          return result
+        } catch {
+          pipe.finish(throwing: error)
+          throw error
+        }
+      }
+    }
+    do {
+      session = try await client.append(pipe, to: session, chunkSize: chunkSize)
+    } catch {
+      pipe.cancel()
+      _ = try? await compressed.value
+      throw error
+    }
+    let (digest, size) = try await compressed.value
+    guard session.offset == size else {
+      throw BerthError(
+        .unavailable, "uploading layer \(id): the registry received \(session.offset) of \(size) bytes")
+    }
+    try await client.finishUpload(session, digest: digest)
+    return (digest, size)
+  }
+
+  /// The descriptor a foreign (non-distributable) layer was pulled with; Docker never pushes
+  /// such a layer, its manifest keeps that descriptor with its URLs.
+  private func foreignLayer(_ diffID: Digest) throws -> Descriptor? {
+    let text = try store.read { db in
+      try String.fetchOne(
+        db, sql: "SELECT descriptor FROM foreign_layers WHERE diff_id = ?", arguments: [diffID.description])
+    }
+    return try text.map { try JSONDecoder().decode(Descriptor.self, from: Data($0.utf8)) }
   }
 
   /// A compressed form of a layer known to live in a registry's repository.

@@ -23,5 +23,16 @@ extension MetadataStore {
           );
           """)
     }
+    // Branch `push`: the foreign (non-distributable) layers of pulled images, so a push keeps
+    // their descriptors (with their URLs) in the manifest instead of uploading them, as Docker.
+    m.registerMigration("push-v1-foreign-layers") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE foreign_layers (
+            diff_id TEXT PRIMARY KEY NOT NULL,
+            descriptor TEXT NOT NULL
+          );
+          """)
+    }
   }
 }

@@ -3,9 +3,11 @@ import BerthOCI
 import Foundation
 
 /// How Berth talks to registries: which may be reached without verified TLS, how many layers
-/// download at once, and where credentials live. The defaults come from the environment:
-/// `BERTH_INSECURE_REGISTRIES` (comma-separated `host:port`, like dockerd's
-/// `--insecure-registry`), `BERTH_MAX_CONCURRENT_DOWNLOADS` (3, as dockerd) and `DOCKER_CONFIG`.
+/// move at once, how uploads are cut, and where credentials live. The defaults come from
+/// ``InsecureRegistries`` (daemon flags, daemon.json, `BERTH_INSECURE_REGISTRIES`) and the
+/// environment: `BERTH_MAX_CONCURRENT_DOWNLOADS` (3, as dockerd), `BERTH_MAX_CONCURRENT_UPLOADS`
+/// (5, as dockerd), `BERTH_UPLOAD_CHUNK_SIZE` (bytes; unset: one streamed request per blob) and
+/// `DOCKER_CONFIG`.
 public struct RegistryOptions: Sendable {
   /// Registries reached over HTTPS without verification or plain HTTP, besides loopback ones.
   public var insecureRegistries: [String]
@@ -13,6 +15,8 @@ public struct RegistryOptions: Sendable {
   public var maxConcurrentDownloads: Int
   /// Layers uploaded at once.
   public var maxConcurrentUploads: Int
+  /// The size of one `PATCH` of a chunked upload; nil sends each blob in one streamed `PATCH`.
+  public var uploadChunkSize: Int?
   /// The Docker config file holding credentials.
   public var configFile: DockerConfigFile
   /// Credentials that take the place of the config file's (the API's `X-Registry-Auth`).
@@ -21,11 +25,15 @@ public struct RegistryOptions: Sendable {
   /// Options from the environment.
   public init() {
     let env = ProcessInfo.processInfo.environment
-    insecureRegistries = (env["BERTH_INSECURE_REGISTRIES"] ?? "").split(separator: ",").map {
-      $0.trimmingCharacters(in: .whitespaces)
-    }.filter { !$0.isEmpty }
+    // A broken daemon.json stops `berth daemon` at start; here it leaves the other sources.
+    insecureRegistries =
+      (try? InsecureRegistries.entries())
+      ?? (env["BERTH_INSECURE_REGISTRIES"] ?? "").split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }.filter { !$0.isEmpty }
     maxConcurrentDownloads = env["BERTH_MAX_CONCURRENT_DOWNLOADS"].flatMap(Int.init).map { max(1, $0) } ?? 3
     maxConcurrentUploads = env["BERTH_MAX_CONCURRENT_UPLOADS"].flatMap(Int.init).map { max(1, $0) } ?? 5
+    uploadChunkSize = env["BERTH_UPLOAD_CHUNK_SIZE"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
     configFile = DockerConfigFile()
   }
 
@@ -36,7 +44,9 @@ public struct RegistryOptions: Sendable {
 
   /// Where a reference's registry is.
   public func host(for reference: Reference) -> RegistryHost {
-    RegistryHost(domain: reference.domain, insecureRegistries: insecureRegistries)
+    var host = RegistryHost(domain: reference.domain, insecureRegistries: insecureRegistries)
+    if !host.insecure { host.insecure = InsecureRegistries.matches(reference.domain, entries: insecureRegistries) }
+    return host
   }
 
   /// A client for a reference's registry with the stored credentials.

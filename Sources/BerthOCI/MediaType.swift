@@ -17,6 +17,8 @@ public enum MediaType {
   public static let ociNondistributableLayer = "application/vnd.oci.image.layer.nondistributable.v1.tar"
   /// OCI non-distributable layer, gzip-compressed tar.
   public static let ociNondistributableLayerGzip = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+  /// OCI non-distributable layer, zstd-compressed tar.
+  public static let ociNondistributableLayerZstd = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
   /// The OCI empty descriptor `{}`, used as the config of artifacts.
   public static let ociEmptyJSON = "application/vnd.oci.empty.v1+json"
   /// Docker image manifest v2 schema 2.
@@ -52,12 +54,19 @@ public enum MediaType {
     layerCompression(mediaType) != nil
   }
 
+  /// True for foreign (non-distributable) layers: fetched from their descriptor's `urls` when
+  /// the registry does not have them, and never pushed.
+  public static func isForeignLayer(_ mediaType: String) -> Bool {
+    mediaType == dockerForeignLayerGzip || mediaType == ociNondistributableLayer
+      || mediaType == ociNondistributableLayerGzip || mediaType == ociNondistributableLayerZstd
+  }
+
   /// The compression of a layer media type, or nil when it is not a known layer type.
   public static func layerCompression(_ mediaType: String) -> LayerCompression? {
     switch mediaType {
     case ociLayer, ociNondistributableLayer, dockerLayer: .uncompressed
     case ociLayerGzip, ociNondistributableLayerGzip, dockerLayerGzip, dockerForeignLayerGzip: .gzip
-    case ociLayerZstd: .zstd
+    case ociLayerZstd, ociNondistributableLayerZstd: .zstd
     default: nil
     }
   }

@@ -26,6 +26,10 @@ struct DaemonCommand: ParsableCommand {
   @Option(name: .long, help: "Trust certs signed only by this CA") var tlscacert: String?
   @Option(name: .long, help: "Path to TLS certificate file") var tlscert: String?
   @Option(name: .long, help: "Path to TLS key file") var tlskey: String?
+  @Option(
+    name: .customLong("insecure-registry"),
+    help: "Enable insecure registry communication (HOST[:PORT] or CIDR; repeatable; also daemon.json)")
+  var insecureRegistries: [String] = []
 
   /// The TLS settings of the flags, nil without --tls/--tlsverify.
   func tlsSettings() throws -> DaemonTLS? {
@@ -46,6 +50,9 @@ struct DaemonCommand: ParsableCommand {
     signal(SIGTERM, SIG_DFL)
     signal(SIGINT, SIG_DFL)
     let tlsSettings = try tlsSettings()
+    try InsecureRegistries.validate(insecureRegistries)
+    InsecureRegistries.setDaemonEntries(insecureRegistries)
+    _ = try InsecureRegistries.entries()  // a broken config file stops the daemon here, as dockerd
     let engine = try CLI.engine()
     let server = try APIServer(engine: engine)
     let addresses = hosts.isEmpty ? ["unix://\(engine.paths.execRoot)/berth.sock"] : hosts

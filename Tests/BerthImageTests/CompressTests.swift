@@ -34,4 +34,32 @@ struct CompressTests {
     p.waitUntilExit()
     #expect(p.terminationStatus == 0)
   }
+
+  @Test func incompressiblePiecesAreStoredAndTheStreamMatchesTheFile() throws {
+    let dir = NSTemporaryDirectory() + "berth-compress-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir + "/content", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // A random piece (stored, barely larger than its input) and a text piece (compressed).
+    var bytes = (0..<(8 << 20)).map { _ in UInt8.random(in: 0...255) }
+    for i in 0..<(3 << 14) { bytes += Array("text line \(i) of a layer\n".utf8.prefix(64)) }
+    let source = dir + "/layer.tar"
+    _ = FileManager.default.createFile(atPath: source, contents: Data(bytes))
+    var streamed: [UInt8] = []
+    var consumed: [Int64] = []
+    let result = try Compress.stream(source, compression: .gzip) { piece, read in
+      streamed += piece
+      consumed.append(read)
+    }
+    #expect(consumed.last == Int64(bytes.count))
+    #expect(consumed == consumed.sorted())
+    #expect(result.size == Int64(streamed.count))
+    #expect(result.digest == Digest.sha256(of: streamed))
+    let file = try Compress.file(source, to: dir + "/a", compression: .gzip)
+    #expect(file.digest == result.digest)
+    #expect(result.size < Int64(8 << 20) + (1 << 20))
+    #expect(result.size > Int64(8 << 20))
+    let store = try ContentStore(root: dir + "/content")
+    let (digest, _) = try Decompress.storeUncompressed(dir + "/a", in: store)
+    #expect(digest == Digest.sha256(of: bytes))
+  }
 }

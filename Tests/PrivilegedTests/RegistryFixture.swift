@@ -26,7 +26,12 @@ final class LocalRegistry: @unchecked Sendable {
 
   static let fixtures = BerthFixture.repo + "/Tests/PrivilegedTests/RegistryFixtures"
 
-  init(auth: Auth = .none) throws {
+  /// The registry's log (with `accessLog`, one line per request with its status and size).
+  var logFile: String { dir + "/registry.log" }
+
+  /// Starts a registry listening on `listen` (loopback by default; `0.0.0.0` makes it reachable
+  /// at the machine's other addresses too), logging requests to ``logFile`` with `accessLog`.
+  init(auth: Auth = .none, listen: String = "127.0.0.1", accessLog: Bool = false) throws {
     dir = NSTemporaryDirectory() + "berth-registry-\(UUID().uuidString.prefix(8))"
     self.auth = auth
     port = LocalRegistry.freePort()
@@ -36,14 +41,19 @@ final class LocalRegistry: @unchecked Sendable {
       log:
         level: error
         accesslog:
-          disabled: true
+          disabled: \(!accessLog)
       storage:
         filesystem:
           rootdirectory: \(dir)/data
         delete:
           enabled: true
+      validation:
+        manifests:
+          urls:
+            allow:
+              - ^http://127\\.0\\.0\\.1[:/]
       http:
-        addr: 127.0.0.1:\(port)
+        addr: \(listen):\(port)
         secret: berth-test-secret
 
       """
@@ -104,8 +114,11 @@ final class LocalRegistry: @unchecked Sendable {
     let registry = Process()
     registry.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
     registry.arguments = ["serve", dir + "/config.yml"]
-    registry.standardOutput = FileHandle.nullDevice
-    registry.standardError = FileHandle.nullDevice
+    // The access log goes to stdout, other messages to stderr.
+    _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+    let log = FileHandle(forWritingAtPath: logFile)
+    registry.standardOutput = log
+    registry.standardError = log
     try registry.run()
     processes.append(registry)
     LocalRegistry.waitForPort(port)

@@ -134,14 +134,38 @@ extension RegistryClient {
       hasher = SHA256()
       held = 0
     }
-    let targets =
-      descriptor.mediaType == MediaType.dockerForeignLayerGzip && !(descriptor.urls ?? []).isEmpty
-      ? descriptor.urls ?? [] : ["/v2/\(path)/blobs/\(descriptor.digest)"]
+    // A foreign layer comes from the registry when it has it, else from its URLs in order (Docker's order).
+    let urls = (MediaType.isForeignLayer(descriptor.mediaType) ? descriptor.urls ?? [] : []).filter {
+      $0.hasPrefix("http://") || $0.hasPrefix("https://")
+    }
+    let targets = ["/v2/\(path)/blobs/\(descriptor.digest)"] + urls
     progress(held)
     if held < descriptor.size {
-      var call = Call(target: targets[0], scope: "repository:\(path):pull")
-      if held > 0 { call.headers.append(("Range", "bytes=\(held)-")) }
-      let response = try await send(call)
+      var response: HTTPClientResponse?
+      var failures: [String] = []
+      for target in targets {
+        var call = Call(target: target, scope: "repository:\(path):pull")
+        if held > 0 { call.headers.append(("Range", "bytes=\(held)-")) }
+        let answer: HTTPClientResponse
+        do {
+          answer = try await send(call)
+        } catch  where target != targets.last {
+          failures.append("\(target): \(error)")
+          continue
+        }
+        if answer.status.code == 404 || (target != targets[0] && ![200, 206].contains(answer.status.code)) {
+          _ = try? await answer.body.collect(upTo: 1 << 16)
+          failures.append("\(target): \(answer.status.code)")
+          continue
+        }
+        response = answer
+        break
+      }
+      guard let response else {
+        throw BerthError.notFound(
+          "blob \(descriptor.digest) not found in \(host.domain)/\(path)"
+            + (urls.isEmpty ? "" : " nor at its URLs (\(failures.joined(separator: "; ")))"))
+      }
       switch response.status.code {
       case 206: break
       case 200:
@@ -151,7 +175,6 @@ extension RegistryClient {
           hasher = SHA256()
           held = 0
         }
-      case 404: throw BerthError.notFound("blob \(descriptor.digest) not found in \(host.domain)/\(path)")
       default:
         throw BerthError(
           .unavailable,
