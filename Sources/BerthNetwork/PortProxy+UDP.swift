@@ -19,7 +19,9 @@ final class UDPFlows: @unchecked Sendable {
     var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
     let n = buffer.withUnsafeMutableBytes { b in
       withUnsafeMutablePointer(to: &client) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(listener, b.baseAddress, b.count, 0, $0, &length) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          recvfrom(listener, b.baseAddress, b.count, 0, $0, &length)
+        }
       }
     }
     guard n >= 0 else { return }
