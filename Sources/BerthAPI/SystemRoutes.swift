@@ -61,8 +61,28 @@ extension APIServer {
       "ServerVersion": .string(Self.engineVersion), "Runtimes": ["berth": ["path": "berth-monitor"]],
       "DefaultRuntime": "berth", "Swarm": ["LocalNodeState": "inactive", "ControlAvailable": false],
       "LiveRestoreEnabled": true, "Isolation": "", "InitBinary": "berth-init",
-      "SecurityOptions": ["name=seccomp,profile=builtin"], "Warnings": [],
+      "SecurityOptions": ["name=seccomp,profile=builtin"], "Warnings": [], "RegistryConfig": Self.registryConfig(),
     ])
+  }
+
+  /// `RegistryConfig` as dockerd reports it (`docker info` lists "Insecure Registries" from it):
+  /// loopback and the configured CIDRs as insecure ranges, Docker Hub as the one secure index,
+  /// and an insecure index per configured host (`--insecure-registry`, daemon.json, env).
+  static func registryConfig() -> JSONValue {
+    let entries = ((try? InsecureRegistries.entries()) ?? []).map { entry in
+      entry.hasPrefix("http://") ? String(entry.dropFirst(7)) : entry
+    }
+    let cidrs = ["127.0.0.0/8"] + entries.filter { $0.contains("/") }
+    var indexes: [(key: String, value: JSONValue)] = [
+      ("docker.io", ["Name": "docker.io", "Mirrors": [], "Secure": true, "Official": true])
+    ]
+    for host in entries where !host.contains("/") && !indexes.contains(where: { $0.key == host }) {
+      indexes.append((host, ["Name": .string(host), "Mirrors": [], "Secure": false, "Official": false]))
+    }
+    return [
+      "AllowNondistributableArtifactsCIDRs": nil, "AllowNondistributableArtifactsHostnames": nil,
+      "InsecureRegistryCIDRs": .array(cidrs.map { .string($0) }), "IndexConfigs": .object(indexes), "Mirrors": [],
+    ]
   }
 
   static var architecture: String {

@@ -148,5 +148,14 @@ struct RegistryTransportTests {
     let pull = docker(["pull", ref])
     #expect(pull.code == 0, "\(pull.out)\(pull.err)")
     #expect(docker(["run", "--rm", "--network", "none", ref, "echo", "insecure ok"]).out == "insecure ok\n")
+    // `docker info` lists them as dockerd's does.
+    let info = docker([
+      "info", "--format", "{{json .RegistryConfig.InsecureRegistryCIDRs}} {{json .RegistryConfig.IndexConfigs}}",
+    ]).out
+    #expect(info.hasPrefix("[\"127.0.0.0/8\",\"10.0.0.0/8\"] "), "\(info)")
+    #expect(
+      info.contains(
+        "\"\(address):\(registry.port)\":{\"Name\":\"\(address):\(registry.port)\",\"Mirrors\":[],\"Secure\":false,\"Official\":false}"
+      ), "\(info)")
   }
 }
