@@ -38,9 +38,10 @@ final class UDPFlows: @unchecked Sendable {
         PortProxy.detach { self.answer(key: key, client: peer, upstream: fd, listener: listener) }
       }
     }
+    // Sent under the lock: an idle flow's thread closes the socket under it too, so the fd
+    // cannot be closed (and its number reused) between the lookup and the send.
+    if upstream >= 0 { _ = buffer.withUnsafeBytes { send(upstream, $0.baseAddress, n, Int32(MSG_NOSIGNAL)) } }
     lock.unlock()
-    guard upstream >= 0 else { return }
-    _ = buffer.withUnsafeBytes { send(upstream, $0.baseAddress, n, Int32(MSG_NOSIGNAL)) }
   }
 
   /// Relays the container's datagrams to the client until the flow is idle, then ends it.
