@@ -22,24 +22,7 @@ extension NetworkService {
       let taken = Set(
         try String.fetchAll(db, sql: "SELECT interface FROM endpoints WHERE container_id = ?", arguments: [c.id]))
       let slot = (0...).first { !taken.contains("eth\($0)") } ?? 0
-      let used = Set(
-        try String.fetchAll(db, sql: "SELECT ip FROM endpoints WHERE network_id = ?", arguments: [n.id])
-          .compactMap { IPv4Address($0) })
-      let address: IPv4Address
-      if let text = endpoint?.ipv4Address, !text.isEmpty {
-        guard let a = IPv4Address(text), subnet.contains(a), a != gateway else {
-          throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
-        }
-        if used.contains(a) { throw BerthError.conflict("Address already in use") }
-        address = a
-      } else {
-        guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved))
-        else {
-          throw BerthError(
-            .unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
-        }
-        address = a
-      }
+      let address = try Self.endpointAddress(endpoint?.ipv4Address, on: n, subnet: subnet, gateway: gateway, db: db)
       let mac = Self.macText(endpoint?.macAddress, address: address)
       try db.execute(
         sql: """

@@ -76,25 +76,9 @@ extension NetworkService {
       var attachments: [(network: NetworkRecord, endpoint: EndpointRecord)] = []
       for (i, (n, aliases)) in nets.enumerated() {
         guard let subnet = n.subnet, let gateway = n.gateway else { continue }
-        let used = Set(
-          try String.fetchAll(db, sql: "SELECT ip FROM endpoints WHERE network_id = ?", arguments: [n.id])
-            .compactMap { IPv4Address($0) })
         let settings = opts.endpoint(for: n)
-        let address: IPv4Address
-        if let text = (i == 0 ? opts.ipv4 : nil) ?? settings?.ipv4Address, !text.isEmpty {
-          guard let a = IPv4Address(text), subnet.contains(a), a != gateway else {
-            throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
-          }
-          if used.contains(a) { throw BerthError.conflict("Address already in use") }
-          address = a
-        } else {
-          guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved))
-          else {
-            throw BerthError(
-              .unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
-          }
-          address = a
-        }
+        let address = try Self.endpointAddress(
+          (i == 0 ? opts.ipv4 : nil) ?? settings?.ipv4Address, on: n, subnet: subnet, gateway: gateway, db: db)
         let names = [c.name, c.shortID] + aliases
         let mac = Self.macText(settings?.macAddress ?? (i == 0 ? opts.macAddress : nil), address: address)
         let veth = "veth" + c.id.prefix(9) + String(i)
@@ -122,6 +106,28 @@ extension NetworkService {
       }
       return NetworkPlan(attachments: attachments, ports: ports, tag: c.shortID)
     }
+  }
+
+  /// The IPv4 address an endpoint on n gets (inside the write that records it): the one asked
+  /// for, which must be in the subnet, not the gateway and not taken; else the next free one in
+  /// the network's range, skipping its auxiliary addresses.
+  static func endpointAddress(
+    _ asked: String?, on n: NetworkRecord, subnet: IPv4Subnet, gateway: IPv4Address, db: Database
+  ) throws -> IPv4Address {
+    let used = Set(
+      try String.fetchAll(db, sql: "SELECT ip FROM endpoints WHERE network_id = ?", arguments: [n.id])
+        .compactMap { IPv4Address($0) })
+    if let text = asked, !text.isEmpty {
+      guard let a = IPv4Address(text), subnet.contains(a), a != gateway else {
+        throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
+      }
+      if used.contains(a) { throw BerthError.conflict("Address already in use") }
+      return a
+    }
+    guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved)) else {
+      throw BerthError(.unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
+    }
+    return a
   }
 
   /// The MAC address an endpoint gets: the one asked for, or Docker's `02:42` + the IPv4 address.

@@ -30,19 +30,7 @@ extension RegistryClient {
   public func uploadBlob(
     path: String, digest: Digest, size: Int64, file: String? = nil, bytes: [UInt8]? = nil
   ) async throws {
-    let scope = "repository:\(path):pull,push"
-    let start = try await send(
-      Call(method: .POST, target: "/v2/\(path)/blobs/uploads/", headers: [("Content-Length", "0")], scope: scope))
-    let startBody = try? await start.body.collect(upTo: 1 << 16)
-    guard start.status == .accepted, let location = start.headers.first(name: "Location") else {
-      throw BerthError(
-        .unavailable,
-        "starting an upload to \(host.domain)/\(path): \(start.status.code) \(start.status.reasonPhrase)"
-          + (startBody.map { RegistryClient.errorDetail(Array(buffer: $0)) } ?? ""))
-    }
-    let base = try await baseURL()
-    var target = RegistryClient.resolve(location, against: base + "/v2/\(path)/blobs/uploads/")
-    target += (target.contains("?") ? "&" : "?") + "digest=\(digest)"
+    let session = try await startUpload(path: path)
     let body: @Sendable () -> HTTPClientRequest.Body
     if let bytes {
       body = { .bytes(ByteBuffer(bytes: bytes)) }
@@ -51,23 +39,7 @@ extension RegistryClient {
     } else {
       body = { .bytes(ByteBuffer()) }
     }
-    let put = try await send(
-      Call(
-        method: .PUT, target: target,
-        headers: [("Content-Type", "application/octet-stream"), ("Content-Length", "\(size)")], body: body,
-        scope: scope))
-    let putBody = try? await put.body.collect(upTo: 1 << 16)
-    guard put.status == .created else {
-      throw BerthError(
-        .unavailable,
-        "uploading blob \(digest) to \(host.domain)/\(path): \(put.status.code) \(put.status.reasonPhrase)"
-          + (putBody.map { RegistryClient.errorDetail(Array(buffer: $0)) } ?? ""))
-    }
-    if let header = put.headers.first(name: "Docker-Content-Digest"), let said = try? Digest(parsing: header),
-      said != digest
-    {
-      throw BerthError.invalid("uploading blob \(digest): the registry stored \(said)")
-    }
+    try await putBlob(session, digest: digest, length: size, body: body)
   }
 
   /// Puts a manifest under a tag (or digest); returns the digest the registry reports, checked

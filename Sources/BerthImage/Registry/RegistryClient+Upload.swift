@@ -78,11 +78,19 @@ extension RegistryClient {
 
   /// Closes the session with the blob's digest (`PUT …?digest=`); the registry verifies it.
   public func finishUpload(_ session: UploadSession, digest: Digest) async throws {
+    try await putBlob(session, digest: digest, length: 0, body: nil)
+  }
+
+  /// The `PUT ?digest=` that closes a session, with the blob's last (or only) bytes: a 201 and,
+  /// when the registry names one, the same `Docker-Content-Digest`.
+  func putBlob(
+    _ session: UploadSession, digest: Digest, length: Int64, body: (@Sendable () -> HTTPClientRequest.Body)?
+  ) async throws {
     let target = session.location + (session.location.contains("?") ? "&" : "?") + "digest=\(digest)"
     let put = try await send(
       Call(
         method: .PUT, target: target,
-        headers: [("Content-Type", "application/octet-stream"), ("Content-Length", "0")],
+        headers: [("Content-Type", "application/octet-stream"), ("Content-Length", "\(length)")], body: body,
         scope: "repository:\(session.path):pull,push"))
     let putBody = try? await put.body.collect(upTo: 1 << 16)
     guard put.status == .created else {
