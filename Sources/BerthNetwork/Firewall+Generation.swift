@@ -5,16 +5,24 @@ import Glibc
 #endif
 
 extension Firewall {
+  /// A `NETLINK_NETFILTER` socket whose reads give up after a second; -1 when there is none.
+  static func netfilterSocket() -> Int32 {
+    let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 12)  // NETLINK_NETFILTER
+    if fd >= 0 {
+      var tv = timeval(tv_sec: 1, tv_usec: 0)
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+    return fd
+  }
+
   /// The nftables ruleset generation (`NFT_MSG_GETGEN` over `NETLINK_NETFILTER`): a number the
   /// kernel bumps on every change to any rule, so one syscall round trip tells whether the
   /// rules are still as Berth last checked them (iptables here is iptables-nft). nil when the
   /// kernel has no nftables.
   public static func rulesetGeneration() -> UInt32? {
-    let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 12)  // NETLINK_NETFILTER
+    let fd = netfilterSocket()
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var tv = timeval(tv_sec: 1, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     // nlmsghdr (16 bytes) + nfgenmsg (family, version, res_id): NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN.
     var request = NetlinkMessage(type: 10 << 8 | 16, flags: 0)
     request.append(UInt8(0))
@@ -76,11 +84,9 @@ extension Firewall {
   /// The raw NFT_MSG_NEWRULE messages of one chain of an `ip` table; empty when the table or
   /// chain does not exist; nil when netlink fails.
   static func ruleDump(table: String, chain: String) -> [UInt8]? {
-    let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 12)  // NETLINK_NETFILTER
+    let fd = netfilterSocket()
     guard fd >= 0 else { return nil }
     defer { close(fd) }
-    var tv = timeval(tv_sec: 1, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     // NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETRULE, NLM_F_DUMP; nfgenmsg for NFPROTO_IPV4.
     var request = NetlinkMessage(type: 10 << 8 | 7, flags: 0x300)
     request.append(UInt8(2))
