@@ -1,75 +1,59 @@
-import ArgumentParser
 import BerthDockerfile
 import BerthEngine
 import BerthOCI
 import BerthRuntime
 import Foundation
 
-/// The options `run` and `create` share, named as Docker names them.
-struct ContainerOptions: ParsableArguments {
-  @Option(name: .long, help: "Assign a name to the container") var name: String?
-  @Option(name: [.short, .long], help: "Set environment variables") var env: [String] = []
-  @Option(name: .customLong("env-file"), help: "Read in a file of environment variables") var envFile: [String] = []
-  @Option(name: [.short, .customLong("workdir")], help: "Working directory inside the container") var workdir: String?
-  @Option(name: [.short, .long], help: "Username or UID (format: <name|uid>[:<group|gid>])") var user: String?
-  @Option(name: .long, help: "Overwrite the default ENTRYPOINT of the image") var entrypoint: String?
-  @Option(name: [.customShort("h"), .long], help: "Container host name") var hostname: String?
-  @Flag(name: [.short, .customLong("interactive")], help: "Keep STDIN open even if not attached") var interactive =
-    false
-  @Flag(name: [.short, .customLong("tty")], help: "Allocate a pseudo-TTY") var tty = false
-  @Flag(name: .long, help: "Automatically remove the container when it exits") var rm = false
-  @Option(name: [.customLong("network"), .customLong("net")], help: "Connect a container to a network")
+/// The options `run` and `create` share, named as Docker names them. `RunFlags.swift` maps each
+/// flag to its property.
+struct ContainerOptions {
+  var name: String?
+  var env: [String] = []
+  var envFile: [String] = []
+  var workdir: String?
+  var user: String?
+  var entrypoint: String?
+  var hostname: String?
+  var interactive = false
+  var tty = false
+  var rm = false
   var network = "default"
-  @Option(name: [.short, .long], help: "Memory limit") var memory: String?
-  @Option(name: .customLong("memory-swap"), help: "Swap limit equal to memory plus swap: -1 for unlimited")
+  var memory: String?
   var memorySwap: String?
-  @Option(name: .long, help: "Number of CPUs") var cpus: Double?
-  @Option(name: [.customShort("c"), .customLong("cpu-shares")], help: "CPU shares (relative weight)") var cpuShares:
-    Int64?
-  @Option(name: .customLong("pids-limit"), help: "Tune container pids limit (set -1 for unlimited)") var pidsLimit:
-    Int64?
-  @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only") var readOnly = false
-  @Option(name: .customLong("cap-add"), help: "Add Linux capabilities") var capAdd: [String] = []
-  @Option(name: .customLong("cap-drop"), help: "Drop Linux capabilities") var capDrop: [String] = []
-  @Flag(name: .long, help: "Give extended privileges to this container") var privileged = false
-  @Option(name: .customLong("security-opt"), help: "Security Options") var securityOpt: [String] = []
-  @Option(name: .long, help: "Ulimit options") var ulimit: [String] = []
-  @Option(name: [.short, .long], help: "Set meta data on a container") var label: [String] = []
-  @Option(name: .customLong("health-cmd"), help: "Command to run to check health") var healthCmd: String?
-  @Option(name: .customLong("health-interval"), help: "Time between running the check (ms|s|m|h)")
+  var cpus: Double?
+  var cpuShares: Int64?
+  var pidsLimit: Int64?
+  var readOnly = false
+  var capAdd: [String] = []
+  var capDrop: [String] = []
+  var privileged = false
+  var securityOpt: [String] = []
+  var ulimit: [String] = []
+  var label: [String] = []
+  var healthCmd: String?
   var healthInterval: String?
-  @Option(name: .customLong("health-timeout"), help: "Maximum time to allow one check to run (ms|s|m|h)")
   var healthTimeout: String?
-  @Option(name: .customLong("health-retries"), help: "Consecutive failures needed to report unhealthy")
   var healthRetries: Int?
-  @Option(name: .customLong("health-start-period"), help: "Start period for the container to initialize (ms|s|m|h)")
   var healthStartPeriod: String?
-  @Option(name: .customLong("health-start-interval"), help: "Time between checks during the start period")
   var healthStartInterval: String?
-  @Flag(name: .customLong("no-healthcheck"), help: "Disable any container-specified HEALTHCHECK") var noHealthcheck =
-    false
-  @Flag(name: .customLong("init"), help: "Run an init inside the container that forwards signals and reaps processes")
+  var noHealthcheck = false
   var initProcess = false
-  @Option(
-    name: .long, help: "Restart policy to apply when a container exits (no, on-failure[:N], always, unless-stopped)")
   var restart: String?
-  @Option(name: .customLong("log-driver"), help: "Logging driver for the container (json-file)") var logDriver: String?
-  @Option(name: .customLong("log-opt"), help: "Log driver options (max-size, max-file)") var logOpt: [String] = []
-  @Option(name: .customLong("stop-signal"), help: "Signal to stop the container") var stopSignal: String?
-  @Option(name: .customLong("stop-timeout"), help: "Timeout (in seconds) to stop a container") var stopTimeout: Int?
-  @Option(name: .customLong("pid"), help: "PID namespace to use (host)") var pid: String?
-  @Option(name: .customLong("uts"), help: "UTS namespace to use (host)") var uts: String?
-  @Option(name: .customLong("cgroupns"), help: "Cgroup namespace to use (host|private)") var cgroupns: String?
-  @Option(name: .customLong("isolation"), help: "Container isolation technology (default)") var isolation: String?
-  @Option(name: .customLong("cpuset-cpus"), help: "CPUs in which to allow execution (0-3, 0,1)") var cpusetCpus: String?
-  @Option(name: .customLong("cpuset-mems"), help: "MEMs in which to allow execution (0-3, 0,1)") var cpusetMems: String?
-  @Option(name: .customLong("group-add"), help: "Add additional groups to join") var groupAdd: [String] = []
-  @Option(name: .customLong("device-cgroup-rule"), help: "Add a rule to the cgroup allowed devices list")
+  var logDriver: String?
+  var logOpt: [String] = []
+  var stopSignal: String?
+  var stopTimeout: Int?
+  var pid: String?
+  var uts: String?
+  var cgroupns: String?
+  var isolation: String?
+  var cpusetCpus: String?
+  var cpusetMems: String?
+  var groupAdd: [String] = []
   var deviceCgroupRule: [String] = []
-  @Option(name: .customLong("memory-swappiness"), help: "Tune container memory swappiness (0 to 100)")
   var memorySwappiness: Int64?
-  @OptionGroup var volumes: VolumeOptions
-  @OptionGroup var networking: NetworkingFlags
+  var volumes = VolumeOptions()
+  var networking = NetworkingFlags()
 
   /// The engine's create options for image and command.
   func createOptions(image: String, command: [String]) throws -> CreateOptions {

@@ -1,25 +1,20 @@
-import ArgumentParser
 import BerthEngine
 import BerthNetwork
 import BerthOCI
 
 /// The network flags of `run` and `create`, named as Docker names them.
-struct NetworkingFlags: ParsableArguments {
-  @Option(name: [.short, .customLong("publish")], help: "Publish a container's port(s) to the host") var publish:
-    [String] = []
-  @Flag(name: [.customShort("P"), .customLong("publish-all")], help: "Publish all exposed ports to random ports")
+struct NetworkingFlags {
+  var publish: [String] = []
   var publishAll = false
-  @Option(name: .long, help: "Expose a port or a range of ports") var expose: [String] = []
-  @Option(name: .customLong("network-alias"), help: "Add network-scoped alias for the container") var networkAlias:
-    [String] = []
-  @Option(name: .customLong("ip"), help: "IPv4 address (e.g., 172.30.100.104)") var ip: String?
-  @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip)") var addHost: [String] = []
-  @Option(name: .customLong("dns"), help: "Set custom DNS servers") var dns: [String] = []
-  @Option(name: .customLong("dns-search"), help: "Set custom DNS search domains") var dnsSearch: [String] = []
-  @Option(name: .customLong("dns-option"), help: "Set DNS options") var dnsOption: [String] = []
-  @Option(name: .customLong("link"), help: "Add link to another container") var link: [String] = []
-  @Option(name: .customLong("mac-address"), help: "Container MAC address (e.g., 92:d0:c6:0a:29:33)") var macAddress:
-    String?
+  var expose: [String] = []
+  var networkAlias: [String] = []
+  var ip: String?
+  var addHost: [String] = []
+  var dns: [String] = []
+  var dnsSearch: [String] = []
+  var dnsOption: [String] = []
+  var link: [String] = []
+  var macAddress: String?
 
   /// The engine's networking options.
   func options() throws -> NetworkingOptions? {

@@ -1,12 +1,10 @@
-import ArgumentParser
 import BerthEngine
 import BerthOCI
 
 /// `--pull` and `--platform` of `run` and `create`.
-struct PullOptions: ParsableArguments {
-  @Option(name: .long, help: "Pull image before running (\"always\", \"missing\", \"never\")")
-  var pull: String = "missing"
-  @Option(name: .long, help: "Set platform if server is multi-platform capable") var platform: String?
+struct PullOptions {
+  var pull = "missing"
+  var platform: String?
 
   /// Pulls the image when the policy says so; progress goes to stderr, as Docker's.
   func ensure(_ image: String, engine: Engine) throws {

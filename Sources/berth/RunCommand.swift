@@ -6,20 +6,21 @@ import BerthOCI
 import Glibc
 #endif
 
-/// `berth run`: create and start a container in the foreground.
+/// `berth run`: create and start a container in the foreground. Its flags are parsed by
+/// `RunArguments.runParser`, not by ArgumentParser (main.swift sends `run` there directly).
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Create and run a new container from an image")
 
-  @OptionGroup var options: ContainerOptions
-  @OptionGroup var pullOptions: PullOptions
-  @Flag(name: [.short, .customLong("detach")], help: "Run container in background and print container ID")
-  var detach = false
-  @Argument(help: "The image to run") var image: String
-  @Argument(parsing: .captureForPassthrough, help: "Command and arguments") var command: [String] = []
+  @Argument(parsing: .allUnrecognized, help: "[OPTIONS] IMAGE [COMMAND] [ARG...]") var arguments: [String] = []
 
-  func run() throws {
+  func run() throws { try Self.run(arguments) }
+
+  /// Runs `berth run` with what follows `run`.
+  static func run(_ arguments: [String]) throws {
     CLI.failureStatus = 125
+    let parsed = try RunArguments.parse(arguments, with: RunArguments.runParser)
+    let (options, detach) = (parsed.options, parsed.detach)
     if detach && options.rm && options.restart != nil {
       throw BerthError.invalid("Conflicting options: --restart and --rm")
     }
@@ -27,8 +28,8 @@ struct RunCommand: ParsableCommand {
       throw BerthError.invalid("the input device is not a TTY")
     }
     let engine = try CLI.engine()
-    try pullOptions.ensure(image, engine: engine)
-    var createOptions = try options.createOptions(image: image, command: command)
+    try parsed.pull.ensure(parsed.image, engine: engine)
+    var createOptions = try options.createOptions(image: parsed.image, command: parsed.command)
     createOptions.stdinOnce = options.interactive && !detach
     let container = try engine.containers.create(createOptions)
     if detach {

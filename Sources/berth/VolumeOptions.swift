@@ -1,16 +1,11 @@
-import ArgumentParser
 import BerthEngine
 import BerthOCI
 
 /// The mount options of `run` and `create`: `-v`, `--mount`, `--tmpfs`, `--volumes-from`.
-struct VolumeOptions: ParsableArguments {
-  @Option(
-    name: [.short, .customLong("volume")], help: "Bind mount a volume (SOURCE:TARGET[:ro|rw], NAME:TARGET, TARGET)")
+struct VolumeOptions {
   var volume: [String] = []
-  @Option(name: .long, help: "Attach a filesystem mount to the container (type=bind|volume|tmpfs,source=,target=,…)")
   var mount: [String] = []
-  @Option(name: .long, help: "Mount a tmpfs directory (PATH[:OPTIONS])") var tmpfs: [String] = []
-  @Option(name: .customLong("volumes-from"), help: "Mount volumes from the specified container(s)")
+  var tmpfs: [String] = []
   var volumesFrom: [String] = []
 
   /// Puts the mounts into create options as the docker CLI sends them: `-v TARGET` alone is an
