@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Detached containers under their monitor: `run -d`, logs, stop, kill, wait, restart policies,
@@ -124,9 +125,12 @@ struct DetachedTests {
   @Test func concurrentRunAndForceRemoveLeaveNothingBehind() throws {
     let n = 30
     let box = self.box
+    let failures = Mutex<[String]>([])
     DispatchQueue.concurrentPerform(iterations: n) { i in
-      _ = box.berth(["run", "-d", "--name", "c\(i)", "busybox", "sleep", "1000"])
+      let r = box.berth(["run", "-d", "--name", "c\(i)", "busybox", "sleep", "1000"])
+      if r.code != 0 { failures.withLock { $0.append("c\(i): \(r.code) \(r.err)") } }
     }
+    #expect(failures.withLock { $0 }.isEmpty)
     #expect(box.berth(["ps", "-q"]).out.split(separator: "\n").count == n)
     let ids = box.berth(["ps", "-q", "--no-trunc"]).out.split(separator: "\n").map(String.init)
     DispatchQueue.concurrentPerform(iterations: n) { i in
