@@ -13,6 +13,7 @@ struct NetworkingFlags: ParsableArguments {
   @Option(name: .customLong("network-alias"), help: "Add network-scoped alias for the container") var networkAlias:
     [String] = []
   @Option(name: .customLong("ip"), help: "IPv4 address (e.g., 172.30.100.104)") var ip: String?
+  @Option(name: .customLong("ip6"), help: "IPv6 address (e.g., 2001:db8::33)") var ip6: String?
   @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (host:ip)") var addHost: [String] = []
   @Option(name: .customLong("dns"), help: "Set custom DNS servers") var dns: [String] = []
   @Option(name: .customLong("dns-search"), help: "Set custom DNS search domains") var dnsSearch: [String] = []
@@ -31,6 +32,8 @@ struct NetworkingFlags: ParsableArguments {
     o.aliases = networkAlias
     if let ip, IPv4Address(ip) == nil { throw BerthError.invalid("invalid IPv4 address: \(ip)") }
     o.ipv4 = ip
+    if let ip6, IPv6Address(ip6) == nil { throw BerthError.invalid("invalid IPv6 address: \(ip6)") }
+    o.ipv6 = ip6
     for h in addHost {
       let parts = h.split(separator: ":", maxSplits: 1)
       guard parts.count == 2, !parts[0].isEmpty else { throw BerthError.invalid("bad format for add-host: \"\(h)\"") }
