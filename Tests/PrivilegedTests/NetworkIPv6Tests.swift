@@ -42,6 +42,9 @@ struct NetworkIPv6Tests {
     #expect(toPeer.code == 0, "\(toPeer.out) \(toPeer.err)")
     let toGateway = box.berth(["exec", "fixed", "ping", "-c", "1", "-W", "2", "fd42:6265:7274:1::1"])
     #expect(toGateway.code == 0, "\(toGateway.out) \(toGateway.err)")
+    // The network's DNS answers AAAA questions with the IPv6 address.
+    let lookup = box.berth(["exec", "auto", "nslookup", "-type=AAAA", "fixed"])
+    #expect(lookup.out.contains("fd42:6265:7274:1::f00d"), "\(lookup.out) \(lookup.err)")
 
     #expect(box.value("{{.NetworkSettings.Networks.v6.GlobalIPv6Address}}", "fixed") == "fd42:6265:7274:1::f00d")
     #expect(box.value("{{.NetworkSettings.Networks.v6.GlobalIPv6PrefixLen}}", "fixed") == "64")
