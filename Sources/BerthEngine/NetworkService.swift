@@ -239,6 +239,7 @@ public final class NetworkService: Sendable {
     try link.addAddress(gateway, prefix: subnet.prefix, index: index, name: network.bridge)
     if let v6 = network.activeIPv6 {
       try Netlink.enableIPv6(on: network.bridge)
+      Netlink.enableIPv6Forwarding()
       try link.addAddress(v6.gateway, prefix: v6.subnet.prefix, index: index, name: network.bridge)
     }
     try link.setUp(index: index, name: network.bridge)

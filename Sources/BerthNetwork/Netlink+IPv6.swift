@@ -49,4 +49,13 @@ extension Netlink {
     guard let current = try? FileSystem.read(path), current.first != UInt8(ascii: "0") else { return }
     try FileSystem.write(path, Array("0\n".utf8))
   }
+
+  /// Turns IPv6 forwarding on (`net.ipv6.conf.all.forwarding = 1`), as Docker's bridge driver
+  /// does for an IPv6 network, so that a routed prefix reaches its containers. Like Docker's,
+  /// this makes the host stop accepting router advertisements on links with `accept_ra = 1`.
+  public static func enableIPv6Forwarding() {
+    let path = "/proc/sys/net/ipv6/conf/all/forwarding"
+    guard let current = try? FileSystem.read(path), current.first == UInt8(ascii: "0") else { return }
+    try? FileSystem.write(path, Array("1\n".utf8))
+  }
 }
