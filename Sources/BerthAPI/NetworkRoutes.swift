@@ -97,13 +97,16 @@ extension APIServer {
     options.scope = body.Scope ?? ""
     // Before API 1.44 a taken name is refused only when the client asks (dockerd 20.10).
     options.checkDuplicate = r.versionBefore(1, 44) ? body.CheckDuplicate ?? false : true
+    // dockerd's warning when it makes a second network of a taken name.
+    let namesake = options.checkDuplicate ? nil : try engine.networks.list().first { $0.name == name }
+    let warning = namesake.map { "Network with name \(name) (id : \($0.id)) already exists" } ?? ""
     let n = try engine.networks.create(
       name: name, driver: (body.Driver ?? "").isEmpty ? "bridge" : body.Driver ?? "bridge",
       subnet: config?.Subnet.flatMap { $0.isEmpty ? nil : $0 },
       gateway: config?.Gateway.flatMap { $0.isEmpty ? nil : $0 }, isInternal: body.Internal ?? false,
       labels: body.Labels ?? [:], ipRange: config?.IPRange.flatMap { $0.isEmpty ? nil : $0 },
       auxAddresses: config?.AuxiliaryAddresses ?? [:], options: options)
-    out.json(["Id": .string(n.id), "Warning": ""], status: .created)
+    out.json(["Id": .string(n.id), "Warning": .string(warning)], status: .created)
   }
 
   func removeNetwork(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
