@@ -41,6 +41,7 @@ struct CreateBody: Decodable {
 
     struct IPAMBody: Decodable {
       var IPv4Address: String?
+      var IPv6Address: String?
       var LinkLocalIPs: [String]?
     }
 
@@ -49,6 +50,7 @@ struct CreateBody: Decodable {
       var e = EndpointSettings()
       func given(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
       e.ipv4Address = given(IPAMConfig?.IPv4Address)
+      e.ipv6Address = given(IPAMConfig?.IPv6Address)
       e.linkLocalIPs = (IPAMConfig?.LinkLocalIPs ?? []).isEmpty ? nil : IPAMConfig?.LinkLocalIPs
       e.links = (Links ?? []).isEmpty ? nil : Links
       e.driverOpts = (DriverOpts ?? [:]).isEmpty ? nil : DriverOpts
@@ -278,6 +280,7 @@ extension CreateBody {
       if name == mode || (mode == "default" && name == "bridge") {
         net.aliases = mode == "default" || mode == "bridge" ? [] : aliases
         if let ip = endpoint.IPAMConfig?.IPv4Address, !ip.isEmpty { net.ipv4 = ip }
+        if let ip = endpoint.IPAMConfig?.IPv6Address, !ip.isEmpty { net.ipv6 = ip }
         net.links += endpoint.Links ?? []
       } else {
         net.connected[name] = aliases

@@ -13,6 +13,10 @@ extension APIServer {
     var IPAM: IPAMBody?
     var Labels: [String: String]?
     var EnableIPv6: Bool?
+    var CheckDuplicate: Bool?
+    var Attachable: Bool?
+    var Ingress: Bool?
+    var Scope: String?
 
     struct IPAMBody: Decodable {
       var Driver: String?
@@ -52,7 +56,7 @@ extension APIServer {
       case "name": ok = values.contains { n.name.contains($0) }
       case "id": ok = values.contains { n.id.hasPrefix($0) }
       case "driver": ok = values.contains(n.driver)
-      case "scope": ok = values.contains("local")
+      case "scope": ok = values.contains(n.scope)
       case "type": ok = values.contains(predefined ? "builtin" : "custom")
       case "label":
         ok = values.allSatisfy { f in
@@ -67,21 +71,42 @@ extension APIServer {
   }
 
   func inspectNetwork(_ r: APIRequest, _ out: Responder, _ ref: String) throws {
-    out.json(encoding: try engine.networks.inspect(ref))
+    let document = try engine.networks.inspect(ref)
+    // `?scope=`: a network of another scope is not found, as with dockerd.
+    if let scope = r.query["scope"], !scope.isEmpty, scope != document.Scope {
+      throw BerthError.notFound("network \(ref) not found")
+    }
+    out.json(encoding: document)
   }
 
   func createNetwork(_ r: APIRequest, _ out: Responder) throws {
     let body = try r.decode(NetworkCreateBody.self)
     guard let name = body.Name, !name.isEmpty else { throw BerthError.invalid("network name cannot be empty") }
-    if body.EnableIPv6 == true { throw BerthError.invalid("IPv6 networks are not supported") }
-    let config = body.IPAM?.Config?.first
+    // One pool per address family: IPv6 ones are told apart by their subnet.
+    let pools = body.IPAM?.Config ?? []
+    let config = pools.first { !($0.Subnet ?? "").contains(":") }
+    var options = NetworkCreateOptions()
+    options.enableIPv6 = body.EnableIPv6 ?? false
+    if let v6 = pools.first(where: { ($0.Subnet ?? "").contains(":") }) {
+      options.subnet6 = v6.Subnet
+      options.gateway6 = v6.Gateway.flatMap { $0.isEmpty ? nil : $0 }
+      options.ipRange6 = v6.IPRange.flatMap { $0.isEmpty ? nil : $0 }
+    }
+    options.attachable = body.Attachable ?? false
+    options.ingress = body.Ingress ?? false
+    options.scope = body.Scope ?? ""
+    // Before API 1.44 a taken name is refused only when the client asks (dockerd 20.10).
+    options.checkDuplicate = r.versionBefore(1, 44) ? body.CheckDuplicate ?? false : true
+    // dockerd's warning when it makes a second network of a taken name.
+    let namesake = options.checkDuplicate ? nil : try engine.networks.list().first { $0.name == name }
+    let warning = namesake.map { "Network with name \(name) (id : \($0.id)) already exists" } ?? ""
     let n = try engine.networks.create(
       name: name, driver: (body.Driver ?? "").isEmpty ? "bridge" : body.Driver ?? "bridge",
       subnet: config?.Subnet.flatMap { $0.isEmpty ? nil : $0 },
       gateway: config?.Gateway.flatMap { $0.isEmpty ? nil : $0 }, isInternal: body.Internal ?? false,
       labels: body.Labels ?? [:], ipRange: config?.IPRange.flatMap { $0.isEmpty ? nil : $0 },
-      auxAddresses: config?.AuxiliaryAddresses ?? [:])
-    out.json(["Id": .string(n.id), "Warning": ""], status: .created)
+      auxAddresses: config?.AuxiliaryAddresses ?? [:], options: options)
+    out.json(["Id": .string(n.id), "Warning": .string(warning)], status: .created)
   }
 
   func removeNetwork(_ r: APIRequest, _ out: Responder, _ ref: String) throws {

@@ -49,7 +49,10 @@ extension ContainerService {
       let address = parts[1] == "host-gateway" ? (try? networks.get("bridge").gateway?.description) ?? "" : parts[1]
       hosts += "\(address)\t\(parts[0])\n"
     }
-    if let primary = plan?.attachments.first { hosts += "\(primary.endpoint.address)\t\(hostname)\n" }
+    if let primary = plan?.attachments.first {
+      hosts += "\(primary.endpoint.address)\t\(hostname)\n"
+      if let address6 = primary.endpoint.address6 { hosts += "\(address6)\t\(hostname)\n" }
+    }
     try FileSystem.write(dir + "/hosts", Array(hosts.utf8))
 
     // The embedded DNS listens on the network's gateway rather than Docker's 127.0.0.11: it is
@@ -99,6 +102,7 @@ extension ContainerService {
       opts.primaryDisconnected = nil
       opts.aliases = aliases
       opts.ipv4 = endpoint.ipv4Address.flatMap { $0.isEmpty ? nil : $0 }
+      opts.ipv6 = endpoint.ipv6Address.flatMap { $0.isEmpty ? nil : $0 }
       opts.links += endpoint.links ?? []
     } else if ["none", "host"].contains(primary) || settings.host.networkContainer != nil {
       throw BerthError(
@@ -138,6 +142,7 @@ extension ContainerService {
       opts.primaryDisconnected = true
       opts.aliases = []
       opts.ipv4 = nil
+      opts.ipv6 = nil
     }
     opts.endpoints?.removeValue(forKey: n.name)
     opts.endpoints?.removeValue(forKey: n.id)
@@ -174,7 +179,7 @@ extension ContainerService {
     if !userDefined && !opts.aliases.isEmpty {
       throw BerthError.invalid("network-scoped alias is supported only for containers in user defined networks")
     }
-    if !userDefined && opts.ipv4 != nil {
+    if !userDefined && (opts.ipv4 != nil || opts.ipv6 != nil) {
       throw BerthError.invalid("user specified IP address is supported on user defined networks only")
     }
     // Docker ignores published ports with the host's network; with none they are an error.

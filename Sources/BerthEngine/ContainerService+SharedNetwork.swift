@@ -36,7 +36,7 @@ extension ContainerService {
     if !opts.expose.isEmpty {
       throw BerthError.invalid("conflicting options: port exposing and the container type network mode")
     }
-    if !opts.aliases.isEmpty || opts.ipv4 != nil {
+    if !opts.aliases.isEmpty || opts.ipv4 != nil || opts.ipv6 != nil {
       throw BerthError.invalid("conflicting options: network-scoped options and the container type network mode")
     }
     host.networkMode = "container:" + peer.id

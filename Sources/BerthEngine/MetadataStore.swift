@@ -118,6 +118,7 @@ public final class MetadataStore: Sendable {
     m.registerMigration("images-parent-dockerpy") { db in
       try db.execute(sql: "ALTER TABLE images ADD COLUMN parent TEXT NOT NULL DEFAULT ''")
     }
+    registerNetworkIPv6Migration(&m)
     return m
   }
 

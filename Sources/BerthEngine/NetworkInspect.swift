@@ -35,6 +35,7 @@ extension ContainerInspect {
   /// The addresses asked for on one network.
   public struct IPAMConfigDocument: Encodable, Sendable {
     public var IPv4Address: String?
+    public var IPv6Address: String?
     public var LinkLocalIPs: [String]?
   }
 
@@ -85,7 +86,8 @@ public struct NetworkInspect: Encodable, Sendable {
   public struct IPAMConfigDocument: Encodable, Sendable {
     public var Subnet: String
     public var IPRange: String? = nil
-    public var Gateway: String
+    /// Absent for an IPv6 pool given without a gateway, as in dockerd's output.
+    public var Gateway: String?
     public var AuxiliaryAddresses: [String: String]? = nil
   }
 
@@ -123,8 +125,9 @@ extension ContainerService {
         Aliases: n.isDefaultBridge ? nil : [c.shortID] + aliases, NetworkID: n.id)
       let given = opts.endpoint(for: n)
       let ipv4 = (i == 0 ? opts.ipv4 : nil) ?? given?.ipv4Address
-      if ipv4 != nil || given?.linkLocalIPs != nil {
-        doc.IPAMConfig = .init(IPv4Address: ipv4, LinkLocalIPs: given?.linkLocalIPs)
+      let ipv6 = (i == 0 ? opts.ipv6 : nil) ?? given?.ipv6Address
+      if ipv4 != nil || ipv6 != nil || given?.linkLocalIPs != nil {
+        doc.IPAMConfig = .init(IPv4Address: ipv4, IPv6Address: ipv6, LinkLocalIPs: given?.linkLocalIPs)
       }
       doc.Links = given?.links
       doc.DriverOpts = given?.driverOpts
@@ -135,6 +138,11 @@ extension ContainerService {
         doc.IPAddress = e.address.description
         doc.IPPrefixLen = n.subnet?.prefix ?? 0
         doc.MacAddress = e.mac
+        if let address6 = e.address6, let v6 = n.activeIPv6 {
+          doc.GlobalIPv6Address = address6.description
+          doc.GlobalIPv6PrefixLen = v6.subnet.prefix
+          doc.IPv6Gateway = v6.gateway.description
+        }
       }
       s.Networks[n.name] = doc
     }
@@ -148,6 +156,9 @@ extension ContainerService {
       s.IPAddress = doc.IPAddress
       s.IPPrefixLen = doc.IPPrefixLen
       s.MacAddress = doc.MacAddress
+      s.GlobalIPv6Address = doc.GlobalIPv6Address
+      s.GlobalIPv6PrefixLen = doc.GlobalIPv6PrefixLen
+      s.IPv6Gateway = doc.IPv6Gateway
     }
     return s
   }
@@ -162,7 +173,8 @@ extension NetworkService {
       let name = e.names.first ?? ""
       containers[e.containerID] = .init(
         Name: name, EndpointID: String(e.containerID.prefix(32)) + String(n.id.prefix(32)), MacAddress: e.mac,
-        IPv4Address: "\(e.address)/\(n.subnet?.prefix ?? 0)")
+        IPv4Address: "\(e.address)/\(n.subnet?.prefix ?? 0)",
+        IPv6Address: e.address6.map { "\($0)/\(n.ipv6?.subnet.prefix ?? 0)" } ?? "")
     }
     var config: [NetworkInspect.IPAMConfigDocument] = []
     if let subnet = n.subnet, let gateway = n.gateway {
@@ -172,10 +184,17 @@ extension NetworkService {
           AuxiliaryAddresses: n.auxAddresses.isEmpty ? nil : n.auxAddresses)
       ]
     }
+    if let v6 = n.ipv6 {
+      config.append(
+        .init(
+          Subnet: v6.subnetText, IPRange: v6.rangeText.isEmpty ? nil : v6.rangeText,
+          Gateway: v6.gatewayText.isEmpty ? nil : v6.gatewayText))
+    }
     var options: [String: String] = [:]
     if n.isBridge { options["com.docker.network.bridge.name"] = n.bridge }
     return NetworkInspect(
-      Name: n.name, Id: n.id, Created: n.created, Driver: n.driver, IPAM: .init(Config: config), Internal: n.internal,
+      Name: n.name, Id: n.id, Created: n.created, Scope: n.scope, Driver: n.driver, EnableIPv6: n.enableIPv6,
+      IPAM: .init(Config: config), Internal: n.internal, Attachable: n.attachable, Ingress: n.ingress,
       Containers: containers, Options: options, Labels: n.labels)
   }
 }

@@ -23,15 +23,18 @@ extension NetworkService {
         try String.fetchAll(db, sql: "SELECT interface FROM endpoints WHERE container_id = ?", arguments: [c.id]))
       let slot = (0...).first { !taken.contains("eth\($0)") } ?? 0
       let address = try Self.endpointAddress(endpoint?.ipv4Address, on: n, subnet: subnet, gateway: gateway, db: db)
+      let address6 = try Self.endpointAddress6(endpoint?.ipv6Address, on: n, db: db)
       let mac = Self.macText(endpoint?.macAddress, address: address)
       try db.execute(
         sql: """
-          INSERT INTO endpoints (container_id, network_id, interface, host_veth, ip, mac, names, owner_pid, owner_start)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO endpoints (container_id, network_id, interface, host_veth, ip, ip6, mac, names, owner_pid,
+            owner_start)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          c.id, n.id, "eth\(slot)", "veth" + c.id.prefix(9) + String(slot), address.description, mac,
-          ([c.name, c.shortID] + aliases).joined(separator: " "), c.monitorPID, Int64(c.monitorStart),
+          c.id, n.id, "eth\(slot)", "veth" + c.id.prefix(9) + String(slot), address.description,
+          address6?.description ?? "", mac, ([c.name, c.shortID] + aliases).joined(separator: " "), c.monitorPID,
+          Int64(c.monitorStart),
         ])
       guard
         let row = try Row.fetchOne(

@@ -26,6 +26,7 @@ extension NetworkService {
     }
     try FileSystem.makeDirectory(networkRunDirectory(network.id), mode: 0o711)
     var text = endpoints.map { "\($0.address) \($0.names.joined(separator: " "))\n" }.joined()
+    for e in endpoints { if let v6 = e.address6 { text += "\(v6) \(e.names.joined(separator: " "))\n" } }
     let servers = try dnsServers(of: Set(endpoints.map(\.containerID)))
     for e in endpoints {
       if let list = servers[e.containerID] { text += "@upstream \(e.address) \(list.joined(separator: " "))\n" }

@@ -79,16 +79,19 @@ extension NetworkService {
         let settings = opts.endpoint(for: n)
         let address = try Self.endpointAddress(
           (i == 0 ? opts.ipv4 : nil) ?? settings?.ipv4Address, on: n, subnet: subnet, gateway: gateway, db: db)
+        let address6 = try Self.endpointAddress6((i == 0 ? opts.ipv6 : nil) ?? settings?.ipv6Address, on: n, db: db)
         let names = [c.name, c.shortID] + aliases
         let mac = Self.macText(settings?.macAddress ?? (i == 0 ? opts.macAddress : nil), address: address)
         let veth = "veth" + c.id.prefix(9) + String(i)
         try db.execute(
           sql: """
-            INSERT INTO endpoints (container_id, network_id, interface, host_veth, ip, mac, names, owner_pid, owner_start)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO endpoints (container_id, network_id, interface, host_veth, ip, ip6, mac, names, owner_pid,
+              owner_start)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
-            c.id, n.id, "eth\(i)", veth, address.description, mac, names.joined(separator: " "), owner, ownerStart,
+            c.id, n.id, "eth\(i)", veth, address.description, address6?.description ?? "", mac,
+            names.joined(separator: " "), owner, ownerStart,
           ])
         let row = try Row.fetchOne(
           db, sql: "SELECT * FROM endpoints WHERE container_id = ? AND network_id = ?", arguments: [c.id, n.id])
@@ -126,6 +129,32 @@ extension NetworkService {
     }
     guard let a = IPAM.nextFree(in: subnet, range: n.ipRange, gateway: gateway, used: used.union(n.reserved)) else {
       throw BerthError(.unavailable, "no available IPv4 addresses on this network's address pools: \(n.name) (\(n.id))")
+    }
+    return a
+  }
+
+  /// The IPv6 address an endpoint on n gets (inside the write that records it): none unless n
+  /// was made with `--ipv6`; the one asked for, which must be in its IPv6 subnet, not its
+  /// gateway and not taken; else the next free one in its IPv6 range.
+  static func endpointAddress6(_ asked: String?, on n: NetworkRecord, db: Database) throws -> IPv6Address? {
+    let asked = asked.flatMap { $0.isEmpty ? nil : $0 }
+    if asked != nil && n.ipv6 == nil {
+      throw BerthError.invalid(
+        "user specified IP address is supported only when connecting to networks with user configured subnets")
+    }
+    guard let v6 = n.activeIPv6 else { return nil }
+    let used = Set(
+      try String.fetchAll(db, sql: "SELECT ip6 FROM endpoints WHERE network_id = ?", arguments: [n.id])
+        .compactMap { IPv6Address($0) })
+    if let text = asked {
+      guard let a = IPv6Address(text), v6.subnet.contains(a), a != v6.gateway else {
+        throw BerthError.invalid("Invalid address \(text): It does not belong to any of this network's subnets")
+      }
+      if used.contains(a) { throw BerthError.conflict("Address already in use") }
+      return a
+    }
+    guard let a = IPAM.nextFree(in: v6.subnet, range: v6.range, gateway: v6.gateway, used: used) else {
+      throw BerthError(.unavailable, "no available IPv6 addresses on this network's address pools: \(n.name) (\(n.id))")
     }
     return a
   }
@@ -189,8 +218,15 @@ extension NetworkService {
       let (inside, index) = try Netlink.inNamespace(of: pid, interface: a.endpoint.interface)
       Trace.mark("netlink socket in the container")
       try inside.addAddress(a.endpoint.address, prefix: subnet.prefix, index: index, name: a.endpoint.interface)
+      let v6 = a.network.activeIPv6
+      if let v6, let address6 = a.endpoint.address6 {
+        try inside.addAddress(address6, prefix: v6.subnet.prefix, index: index, name: a.endpoint.interface)
+      }
       try inside.setUp(index: index, name: a.endpoint.interface)
-      if primary && i == 0 && !a.network.internal { try inside.addDefaultRoute(via: gateway, index: index) }
+      if primary && i == 0 && !a.network.internal {
+        try inside.addDefaultRoute(via: gateway, index: index)
+        if let v6, a.endpoint.address6 != nil { try inside.addDefaultRoute(via: v6.gateway, index: index) }
+      }
       Trace.mark("address, link and route set")
     }
     Trace.mark("network plumbed")

@@ -44,7 +44,9 @@ public final class NetworkService: Sendable {
   }
 
   /// Inserts Docker's predefined networks if missing: `bridge` (a free subnet, Docker's
-  /// 172.17.0.0/16 when the host has no route there), `host` and `none`.
+  /// 172.17.0.0/16 when the host has no route there), `host` and `none`. Names are not unique
+  /// in the table (see `networks-ipv6net`): each is inserted only where missing, in the write
+  /// that checks, under the host lock.
   func ensureDefaults() throws {
     let have = try store.read { db in
       try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM networks WHERE name = 'bridge'")
@@ -59,12 +61,12 @@ public final class NetworkService: Sendable {
         ] {
           try db.execute(
             sql: """
-              INSERT OR IGNORE INTO networks (id, name, driver, bridge, subnet, gateway, created)
-              VALUES (?, ?, ?, ?, ?, ?, ?)
+              INSERT INTO networks (id, name, driver, bridge, subnet, gateway, created)
+              SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM networks WHERE name = ?)
               """,
             arguments: [
               Self.newID(), name, driver, bridge, driver == "bridge" ? subnet.description : "",
-              driver == "bridge" ? subnet.firstHost.description : "", now,
+              driver == "bridge" ? subnet.firstHost.description : "", now, name,
             ])
         }
       }
@@ -97,31 +99,53 @@ public final class NetworkService: Sendable {
     return try list()
   }
 
-  /// Finds a network by name, full id or unique id prefix.
+  /// Finds a network as dockerd does: by full id, then by name (several networks of that name
+  /// are ambiguous), then by unique id prefix.
   public func get(_ ref: String) throws -> NetworkRecord {
     if ["bridge", "host", "none"].contains(ref) { try ensureDefaults() }
-    let row = try store.read { db -> Row? in
-      if let r = try Row.fetchOne(db, sql: "SELECT * FROM networks WHERE id = ? OR name = ?", arguments: [ref, ref]) {
-        return r
-      }
-      guard !ref.isEmpty, ref.allSatisfy(\.isHexDigit) else { return nil }
-      let rows = try Row.fetchAll(db, sql: "SELECT * FROM networks WHERE id LIKE ?", arguments: [ref + "%"])
-      return rows.count == 1 ? rows[0] : nil
+    let rows = try store.read { db -> [Row] in
+      if let r = try Row.fetchOne(db, sql: "SELECT * FROM networks WHERE id = ?", arguments: [ref]) { return [r] }
+      let named = try Row.fetchAll(db, sql: "SELECT * FROM networks WHERE name = ?", arguments: [ref])
+      if !named.isEmpty { return named }
+      guard !ref.isEmpty, ref.allSatisfy(\.isHexDigit) else { return [] }
+      return try Row.fetchAll(db, sql: "SELECT * FROM networks WHERE id LIKE ?", arguments: [ref + "%"])
     }
-    guard let row else { throw BerthError.notFound("network \(ref) not found") }
+    guard let row = rows.first else { throw BerthError.notFound("network \(ref) not found") }
+    if rows.count > 1 {
+      throw BerthError.invalid("network \(ref) is ambiguous (\(rows.count) matches found based on name)")
+    }
     return NetworkRecord(row: row)
   }
 
   /// `network create`: a bridge network with its device and rules.
   public func create(
     name: String, driver: String = "bridge", subnet: String? = nil, gateway: String? = nil, isInternal: Bool = false,
-    labels: [String: String] = [:], ipRange: String? = nil, auxAddresses: [String: String] = [:]
+    labels: [String: String] = [:], ipRange: String? = nil, auxAddresses: [String: String] = [:],
+    options: NetworkCreateOptions = NetworkCreateOptions()
   ) throws -> NetworkRecord {
     guard driver == "bridge" else { throw BerthError.notFound("plugin \"\(driver)\" not found") }
+    try options.validate()
     try ensureDefaults()
-    if (try? get(name))?.name == name { throw BerthError.conflict("network with name \(name) already exists") }
+    if ["bridge", "host", "none"].contains(name) {
+      throw BerthError(.forbidden, "operation is not permitted on predefined \(name) network ")
+    }
+    let ipv6 = try options.subnet6.map {
+      try IPv6Config.validated(subnet: $0, gateway: options.gateway6, range: options.ipRange6)
+    }
+    if options.enableIPv6 && ipv6 == nil {
+      throw BerthError(
+        .unavailable,
+        "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network")
+    }
     let id = Self.newID()
     try withHostLock {
+      if options.checkDuplicate,
+        try store.read({ db in
+          try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM networks WHERE name = ?)", arguments: [name])
+        }) == true
+      {
+        throw BerthError.conflict("network with name \(name) already exists")
+      }
       let net: IPv4Subnet
       if let subnet {
         net = try IPv4Subnet(parsing: subnet)
@@ -130,6 +154,12 @@ public final class NetworkService: Sendable {
         }
       } else {
         net = try chooseSubnet()
+      }
+      // Only pools in use collide: dockerd allocates an IPv6 pool with `--ipv6` only.
+      if let ipv6, options.enableIPv6,
+        try list().contains(where: { $0.activeIPv6?.subnet.overlaps(ipv6.subnet) == true })
+      {
+        throw BerthError.conflict("Pool overlaps with other one on this address space")
       }
       var gw = net.firstHost
       if let gateway {
@@ -157,12 +187,13 @@ public final class NetworkService: Sendable {
         try db.execute(
           sql: """
             INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, labels, created, ip_range,
-              aux_addresses)
-            VALUES (?, ?, 'bridge', ?, ?, ?, ?, ?, ?, ?, ?)
+              aux_addresses, enable_ipv6, subnet6, gateway6, ip_range6, attachable, ingress, scope)
+            VALUES (?, ?, 'bridge', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             "\(id)", name, "br-" + id.prefix(12), net.description, gw.description, isInternal, labelJSON,
-            Timestamp.now(), range?.description ?? "", auxJSON,
+            Timestamp.now(), range?.description ?? "", auxJSON, options.enableIPv6, ipv6?.subnetText ?? "",
+            ipv6?.gatewayText ?? "", ipv6?.rangeText ?? "", options.attachable, options.ingress, "local",
           ])
       }
       do {
@@ -206,6 +237,11 @@ public final class NetworkService: Sendable {
       throw BerthError.internal("bridge \(network.bridge) vanished")
     }
     try link.addAddress(gateway, prefix: subnet.prefix, index: index, name: network.bridge)
+    if let v6 = network.activeIPv6 {
+      try Netlink.enableIPv6(on: network.bridge)
+      Netlink.enableIPv6Forwarding()
+      try link.addAddress(v6.gateway, prefix: v6.subnet.prefix, index: index, name: network.bridge)
+    }
     try link.setUp(index: index, name: network.bridge)
     try Firewall.setUpNetwork(bridge: network.bridge, subnet: subnet, isInternal: network.internal)
     return index

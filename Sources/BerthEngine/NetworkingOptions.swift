@@ -13,6 +13,8 @@ public struct NetworkingOptions: Codable, Sendable, Equatable {
   public var aliases: [String] = []
   /// `--ip` on the primary network.
   public var ipv4: String?
+  /// `--ip6` on the primary network.
+  public var ipv6: String?
   /// `--add-host host:ip`.
   public var extraHosts: [String] = []
   /// `--dns`, `--dns-search`, `--dns-option`.
@@ -47,6 +49,8 @@ public struct NetworkingOptions: Codable, Sendable, Equatable {
 public struct EndpointSettings: Codable, Sendable, Equatable {
   /// `IPAMConfig.IPv4Address`: the address asked for on that network.
   public var ipv4Address: String?
+  /// `IPAMConfig.IPv6Address`: the IPv6 address asked for on that network.
+  public var ipv6Address: String?
   /// `IPAMConfig.LinkLocalIPs`.
   public var linkLocalIPs: [String]?
   /// `Links` (`name:alias`), resolved by the network's DNS.
@@ -69,11 +73,14 @@ public struct EndpointSettings: Codable, Sendable, Equatable {
     return parts.count == 6 && bytes.count == 6 ? bytes : nil
   }
 
-  /// Checks the MAC address and the IPv4 address, with dockerd's messages.
+  /// Checks the MAC address and the IPv4 and IPv6 addresses, with dockerd's messages.
   public func validate() throws {
     if let mac = macAddress, Self.macBytes(mac) == nil { throw BerthError.invalid("invalid MAC address: \(mac)") }
     if let ip = ipv4Address, !ip.isEmpty, IPv4Address(ip) == nil {
       throw BerthError.invalid("invalid IPv4 address: \(ip)")
+    }
+    if let ip = ipv6Address, !ip.isEmpty, IPv6Address(ip) == nil {
+      throw BerthError.invalid("invalid IPv6 address: \(ip)")
     }
   }
 }

@@ -1,6 +1,7 @@
 /// BerthNetwork: what containers need to talk to each other and to the world.
 ///
-/// - ``IPv4Address``, ``IPv4Subnet`` and ``IPAM``: addresses, subnets and allocation (pure).
+/// - ``IPv4Address``, ``IPv4Subnet``, ``IPv6Address``, ``IPv6Subnet`` and ``IPAM``: addresses,
+///   subnets and allocation (pure).
 /// - ``PortBinding``: `-p` specs and Docker's rendering of them (pure).
 /// - ``Netlink``: bridges, veth pairs (the peer made directly in the container's namespace),
 ///   addresses and routes over raw `AF_NETLINK` sockets; no `ip` is exec'd.

@@ -1,5 +1,5 @@
 /// The little of the DNS wire format the embedded responder needs (RFC 1035): the question of a
-/// query, and answers of type A and PTR. Pure.
+/// query, and answers of type A, AAAA and PTR. Pure.
 public struct DNSMessage: Sendable {
   /// Record types.
   public static let typeA: UInt16 = 1
@@ -39,11 +39,13 @@ public struct DNSMessage: Sendable {
   }
 
   /// A response: rcode 0 (with answers, possibly none) or 3 (NXDOMAIN). Answers are A records
-  /// (4 bytes) or PTR names.
-  public func response(addresses: [IPv4Address] = [], pointer: String? = nil, rcode: UInt8 = 0) -> [UInt8] {
+  /// (4 bytes), AAAA records (16 bytes) or PTR names.
+  public func response(
+    addresses: [IPv4Address] = [], addresses6: [IPv6Address] = [], pointer: String? = nil, rcode: UInt8 = 0
+  ) -> [UInt8] {
     var out: [UInt8] = []
     func u16(_ v: UInt16) { out += [UInt8(v >> 8), UInt8(v & 0xff)] }
-    let answers = addresses.count + (pointer == nil ? 0 : 1)
+    let answers = addresses.count + addresses6.count + (pointer == nil ? 0 : 1)
     u16(id)
     u16(0x8000 | 0x0400 | (flags & 0x0100) | 0x0080 | UInt16(rcode))  // QR AA RD RA
     u16(1)
@@ -57,6 +59,14 @@ public struct DNSMessage: Sendable {
       u16(1)
       out += [0, 0, 2, 0x58]  // TTL 600
       u16(4)
+      out += a.bytes
+    }
+    for a in addresses6 {
+      u16(0xC00C)
+      u16(Self.typeAAAA)
+      u16(1)
+      out += [0, 0, 2, 0x58]
+      u16(16)
       out += a.bytes
     }
     if let pointer {

@@ -6,7 +6,8 @@ import Glibc
 
 /// The embedded DNS of a user-defined network (the aardvark-dns model): a UDP responder on the
 /// network's gateway address, port 53. It answers the names in a hosts file the engine rewrites
-/// whenever a container joins or leaves (`IP name alias… `; reread when it changes) and forwards
+/// whenever a container joins or leaves (`IP name alias… `, IPv4 or IPv6; reread when it
+/// changes) and forwards
 /// every other question to the host's resolvers, or to a container's own `--dns` servers when
 /// the file names them (`@upstream CLIENT-IP SERVER…`). A legacy link is an alias that only
 /// its container resolves, to whatever address its target has at the time of the question
@@ -16,6 +17,7 @@ public final class DNSResponder {
   let hostsFile: String
   let upstreams: [IPv4Address]
   var names: [String: [IPv4Address]] = [:]
+  var names6: [String: [IPv6Address]] = [:]
   var reverse: [IPv4Address: String] = [:]
   var clientUpstreams: [IPv4Address: [IPv4Address]] = [:]
   var clientLinks: [IPv4Address: [String: String]] = [:]
@@ -112,14 +114,12 @@ public final class DNSResponder {
     guard let query = DNSMessage(query: bytes) else { return }
     reloadIfChanged()
     let source = IPv4Address(UInt32(bigEndian: client.sin_addr.s_addr))
-    if let target = clientLinks[source]?[query.name], let found = names[target] {
-      let answer = query.type == DNSMessage.typeA ? query.response(addresses: found) : query.response()
-      send(answer, to: client, on: fd)
+    if let target = clientLinks[source]?[query.name], names[target] != nil {
+      send(answer(query, name: target), to: client, on: fd)
       return
     }
-    if let found = names[query.name] {
-      let answer = query.type == DNSMessage.typeA ? query.response(addresses: found) : query.response()
-      send(answer, to: client, on: fd)
+    if names[query.name] != nil {
+      send(answer(query, name: query.name), to: client, on: fd)
       return
     }
     if query.type == DNSMessage.typePTR, let address = DNSMessage.reverseAddress(query.name),
@@ -140,6 +140,15 @@ public final class DNSResponder {
     send(forwarded, to: Self.address(server, port: 53), on: upstream)
   }
 
+  /// The answer for a name of the network: its A or AAAA records, none for other types.
+  func answer(_ query: DNSMessage, name: String) -> [UInt8] {
+    switch query.type {
+    case DNSMessage.typeA: query.response(addresses: names[name] ?? [])
+    case DNSMessage.typeAAAA: query.response(addresses6: names6[name] ?? [])
+    default: query.response()
+    }
+  }
+
   func reloadIfChanged() {
     var st = stat()
     guard stat(hostsFile, &st) == 0 else { return }
@@ -147,6 +156,7 @@ public final class DNSResponder {
     loadedStamp = st.st_mtim
     let text = (try? FileSystem.read(hostsFile)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     (names, reverse) = Self.parseHosts(text)
+    names6 = Self.parseHosts6(text)
     clientUpstreams = Self.parseUpstreams(text)
     clientLinks = Self.parseLinks(text)
   }
@@ -175,7 +185,18 @@ public final class DNSResponder {
     return out
   }
 
-  /// Parses the hosts file: name → addresses, and address → first name.
+  /// Parses the hosts file's IPv6 lines: name → IPv6 addresses.
+  public static func parseHosts6(_ text: String) -> [String: [IPv6Address]] {
+    var names: [String: [IPv6Address]] = [:]
+    for line in text.split(separator: "\n") where !line.hasPrefix("@") {
+      let words = line.split(separator: " ")
+      guard let first = words.first, let address = IPv6Address(first), words.count > 1 else { continue }
+      for name in words.dropFirst() { names[name.lowercased(), default: []].append(address) }
+    }
+    return names
+  }
+
+  /// Parses the hosts file's IPv4 lines: name → addresses, and address → first name.
   public static func parseHosts(_ text: String) -> ([String: [IPv4Address]], [IPv4Address: String]) {
     var names: [String: [IPv4Address]] = [:]
     var reverse: [IPv4Address: String] = [:]

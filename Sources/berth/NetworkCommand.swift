@@ -17,12 +17,16 @@ struct NetworkCommand: ParsableCommand {
 struct NetworkCreateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a network")
   @Option(name: [.short, .long], help: "Driver to manage the Network (bridge)") var driver = "bridge"
-  @Option(name: .long, help: "Subnet in CIDR format that represents a network segment") var subnet: String?
-  @Option(name: .long, help: "IPv4 Gateway for the master subnet") var gateway: String?
-  @Option(name: .customLong("ip-range"), help: "Allocate container ip from a sub-range") var ipRange: String?
+  @Option(name: .long, help: "Subnet in CIDR format that represents a network segment") var subnet: [String] = []
+  @Option(name: .long, help: "IPv4 or IPv6 Gateway for the master subnet") var gateway: [String] = []
+  @Option(name: .customLong("ip-range"), help: "Allocate container ip from a sub-range") var ipRange: [String] = []
   @Option(name: .customLong("aux-address"), help: "Auxiliary IPv4 addresses used by Network driver (name=ip)")
   var auxAddress: [String] = []
   @Flag(name: .long, help: "Restrict external access to the network") var `internal` = false
+  @Flag(name: .long, help: "Enable IPv6 networking") var ipv6 = false
+  @Flag(name: .long, help: "Enable manual container attachment") var attachable = false
+  @Flag(name: .long, help: "Create swarm routing-mesh network") var ingress = false
+  @Option(name: .long, help: "Control the network's scope") var scope = ""
   @Option(name: .long, help: "Set metadata on a network") var label: [String] = []
   @Argument(help: "The network's name") var name: String
 
@@ -38,9 +42,31 @@ struct NetworkCreateCommand: ParsableCommand {
       guard kv.count == 2 else { throw BerthError.invalid("invalid aux-address: \(a)") }
       aux[kv[0]] = kv[1]
     }
+    // As Docker's CLI: at most one subnet per address family, with the gateway and range of
+    // the same family.
+    let v6 = { (s: String) in s.contains(":") }
+    let subnets4 = subnet.filter { !v6($0) }
+    let subnets6 = subnet.filter(v6)
+    if subnets4.count > 1 || subnets6.count > 1 {
+      throw BerthError.invalid("multiple subnets of one address family are not supported")
+    }
+    for g in gateway where !subnet.contains(where: { v6($0) == v6(g) }) {
+      throw BerthError.invalid("no matching subnet for gateway \(g)")
+    }
+    for r in ipRange where !subnet.contains(where: { v6($0) == v6(r) }) {
+      throw BerthError.invalid("no matching subnet for range \(r)")
+    }
+    var options = NetworkCreateOptions()
+    options.enableIPv6 = ipv6
+    options.subnet6 = subnets6.first
+    options.gateway6 = gateway.first(where: v6)
+    options.ipRange6 = ipRange.first(where: v6)
+    options.attachable = attachable
+    options.ingress = ingress
+    options.scope = scope
     let n = try CLI.engine().networks.create(
-      name: name, driver: driver, subnet: subnet, gateway: gateway, isInternal: `internal`, labels: labels,
-      ipRange: ipRange, auxAddresses: aux)
+      name: name, driver: driver, subnet: subnets4.first, gateway: gateway.first { !v6($0) }, isInternal: `internal`,
+      labels: labels, ipRange: ipRange.first { !v6($0) }, auxAddresses: aux, options: options)
     print(n.id)
   }
 }
@@ -58,7 +84,7 @@ struct NetworkListCommand: ParsableCommand {
       return
     }
     var table = Table(header: ["NETWORK ID", "NAME", "DRIVER", "SCOPE"])
-    for n in networks { table.append([noTrunc ? n.id : n.shortID, n.name, n.driver, "local"]) }
+    for n in networks { table.append([noTrunc ? n.id : n.shortID, n.name, n.driver, n.scope]) }
     print(table.render(), terminator: "")
   }
 }
@@ -110,6 +136,7 @@ struct NetworkConnectCommand: ParsableCommand {
     commandName: "connect", abstract: "Connect a container to a network")
   @Option(name: .long, help: "Add network-scoped alias for the container") var alias: [String] = []
   @Option(name: .long, help: "IPv4 address (e.g., 172.30.100.104)") var ip: String?
+  @Option(name: .long, help: "IPv6 address (e.g., 2001:db8::33)") var ip6: String?
   @Option(name: .long, help: "Add link to another container") var link: [String] = []
   @Option(name: .customLong("link-local-ip"), help: "Add a link-local address for the container")
   var linkLocalIP: [String] = []
@@ -120,6 +147,8 @@ struct NetworkConnectCommand: ParsableCommand {
   func run() throws {
     var endpoint = EndpointSettings()
     endpoint.ipv4Address = ip
+    endpoint.ipv6Address = ip6
+    try endpoint.validate()
     endpoint.links = link.isEmpty ? nil : link
     endpoint.linkLocalIPs = linkLocalIP.isEmpty ? nil : linkLocalIP
     for opt in driverOpt {

@@ -9,6 +9,7 @@ struct NetworkingFlags {
   var expose: [String] = []
   var networkAlias: [String] = []
   var ip: String?
+  var ip6: String?
   var addHost: [String] = []
   var dns: [String] = []
   var dnsSearch: [String] = []
@@ -26,6 +27,8 @@ struct NetworkingFlags {
     o.aliases = networkAlias
     if let ip, IPv4Address(ip) == nil { throw BerthError.invalid("invalid IPv4 address: \(ip)") }
     o.ipv4 = ip
+    if let ip6, IPv6Address(ip6) == nil { throw BerthError.invalid("invalid IPv6 address: \(ip6)") }
+    o.ipv6 = ip6
     for h in addHost {
       let parts = h.split(separator: ":", maxSplits: 1)
       guard parts.count == 2, !parts[0].isEmpty else { throw BerthError.invalid("bad format for add-host: \"\(h)\"") }

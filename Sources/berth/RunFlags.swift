@@ -93,6 +93,7 @@ struct RunArguments {
       .option("--expose", "Expose a port or a range of ports", \.options.networking.expose),
       .option("--network-alias", "Add network-scoped alias for the container", \.options.networking.networkAlias),
       .option("--ip", "IPv4 address (e.g., 172.30.100.104)", \.options.networking.ip),
+      .option("--ip6", "IPv6 address (e.g., 2001:db8::33)", \.options.networking.ip6),
       .option("--add-host", "Add a custom host-to-IP mapping (host:ip)", \.options.networking.addHost),
       .option("--dns", "Set custom DNS servers", \.options.networking.dns),
       .option("--dns-search", "Set custom DNS search domains", \.options.networking.dnsSearch),

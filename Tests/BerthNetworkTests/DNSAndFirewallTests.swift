@@ -23,6 +23,14 @@ import Testing
     #expect(nx[3] & 0x0f == 3 && nx[7] == 0)
   }
 
+  @Test func answersAAAAQuestionsWithIPv6Records() throws {
+    let q = try #require(DNSMessage(query: Self.query("web", type: DNSMessage.typeAAAA)))
+    let address = try #require(IPv6Address("fd42::f00d"))
+    let r = q.response(addresses6: [address])
+    #expect(Array(r[6..<8]) == [0, 1])
+    #expect(Array(r.suffix(18)) == [0, 16] + address.bytes)
+  }
+
   @Test func answersPointerQuestions() throws {
     let q = try #require(DNSMessage(query: Self.query("2.0.18.172.in-addr.arpa", type: DNSMessage.typePTR)))
     #expect(DNSMessage.reverseAddress(q.name) == IPv4Address("172.18.0.2"))
@@ -42,6 +50,12 @@ import Testing
     #expect(names["www"] == [IPv4Address("172.18.0.2")!])
     #expect(names["3f2a1b4c5d6e"] == [IPv4Address("172.18.0.2")!])
     #expect(reverse[IPv4Address("172.18.0.3")!] == "db")
+  }
+
+  @Test func readsIPv6LinesOfTheHostsFile() {
+    let text = "172.18.0.2 web www\nfd42::2 web www\n@upstream 172.18.0.2 1.1.1.1\n"
+    #expect(DNSResponder.parseHosts6(text)["www"] == [IPv6Address("fd42::2")!])
+    #expect(DNSResponder.parseHosts(text).0["web"] == [IPv4Address("172.18.0.2")!])
   }
 }
 
