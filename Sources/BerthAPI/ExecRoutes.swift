@@ -44,9 +44,7 @@ extension APIServer {
     options.workingDir = (body.WorkingDir ?? "").isEmpty ? nil : body.WorkingDir
     options.user = (body.User ?? "").isEmpty ? nil : body.User
     options.privileged = body.Privileged ?? false
-    var bytes = [UInt8](repeating: 0, count: 32)
-    for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-    let id = bytes.map { String(format: "%02x", $0) }.joined()
+    let id = Hex.randomID()
     let given = body.DetachKeys ?? body.detachKeys ?? ""
     let keys = try ClientRelayHandler.parseDetachKeys(given.isEmpty ? "ctrl-p,ctrl-q" : given)
     execs.add(

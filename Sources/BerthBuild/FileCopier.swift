@@ -183,6 +183,6 @@ public struct FileCopier: Sendable {
       if n == 0 { break }
       buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }
-    return Digest(sha256Hex: hasher.finalize().map { String(format: "%02x", $0) }.joined()).hex
+    return Hex.string(hasher.finalize())
   }
 }

@@ -40,8 +40,7 @@ public final class ContainerService: Sendable {
     let image = try images.resolve(options.image)
     let imageConfig = try images.config(of: image)
     let name = try options.name.map(validName) ?? freeRandomName()
-    var id = ""
-    for b in (0..<32).map({ _ in UInt8.random(in: 0...255) }) { id += String(format: "%02x", b) }
+    let id = Hex.randomID()
     var hostname = options.hostname ?? String(id.prefix(12))
     if options.host.utsMode == "host" {
       // The container shares the host's name, as with Docker's `--uts host`.

@@ -162,9 +162,9 @@ extension NetworkService {
   /// The MAC address an endpoint gets: the one asked for, or Docker's `02:42` + the IPv4 address.
   static func macText(_ asked: String?, address: IPv4Address) -> String {
     if let asked, let bytes = EndpointSettings.macBytes(asked) {
-      return bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
+      return bytes.map { Hex.string([$0]) }.joined(separator: ":")
     }
-    return address.dockerMAC.map { String(format: "%02x", $0) }.joined(separator: ":")
+    return address.dockerMAC.map { Hex.string([$0]) }.joined(separator: ":")
   }
 
   /// A host port for b: its own (or the first free of its range), or a free ephemeral one.

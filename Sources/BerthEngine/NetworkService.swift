@@ -40,7 +40,7 @@ public final class NetworkService: Sendable {
   }
 
   static func newID() -> String {
-    (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    Hex.randomID()
   }
 
   /// Inserts Docker's predefined networks if missing: `bridge` (a free subnet, Docker's

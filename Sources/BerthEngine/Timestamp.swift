@@ -11,9 +11,13 @@ public enum Timestamp {
     var tm = tm()
     gmtime_r(&t, &tm)
     let nanos = Int((date.timeIntervalSince1970 - Double(t)) * 1_000_000_000)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-      Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), nanos)
+    func padded(_ value: Int, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(width - digits.count, 0)) + digits
+    }
+    return padded(Int(tm.tm_year) + 1900, 4) + "-" + padded(Int(tm.tm_mon) + 1, 2) + "-" + padded(Int(tm.tm_mday), 2)
+      + "T" + padded(Int(tm.tm_hour), 2) + ":" + padded(Int(tm.tm_min), 2) + ":" + padded(Int(tm.tm_sec), 2) + "."
+      + padded(nanos, 9) + "Z"
   }
 
   /// Parses an RFC 3339 time (fractional seconds optional); nil when malformed.

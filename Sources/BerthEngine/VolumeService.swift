@@ -222,8 +222,6 @@ public final class VolumeService: Sendable {
 
   /// 64 random hex characters, as Docker names anonymous volumes.
   static func randomName() -> String {
-    var s = ""
-    for _ in 0..<32 { s += String(format: "%02x", UInt8.random(in: 0...255)) }
-    return s
+    Hex.randomID()
   }
 }

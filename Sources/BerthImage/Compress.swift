@@ -72,7 +72,7 @@ public enum Compress {
         try sink(bytes, consumed)
       }
     }
-    return (Digest(sha256Hex: hexString(hasher.finalize())), written)
+    return (Digest(sha256Hex: Hex.string(hasher.finalize())), written)
   }
 
   /// Compresses the file at `source` into `destination`; returns the compressed digest and size.

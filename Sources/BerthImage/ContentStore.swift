@@ -104,7 +104,7 @@ public final class BlobWriter {
 
   /// Verifies the digest (when expected is given), syncs and publishes the blob.
   public func commit(expected: Digest? = nil) throws -> (digest: Digest, size: Int64) {
-    let digest = Digest(sha256Hex: hexString(hasher.finalize()))
+    let digest = Digest(sha256Hex: Hex.string(hasher.finalize()))
     if let expected, expected != digest {
       abort()
       throw BerthError.invalid("digest mismatch: expected \(expected), got \(digest)")
@@ -135,17 +135,6 @@ extension Digest {
   public static func sha256(of bytes: some Sequence<UInt8>) -> Digest {
     var hasher = SHA256()
     hasher.update(data: Array(bytes))
-    return Digest(sha256Hex: hexString(hasher.finalize()))
+    return Digest(sha256Hex: Hex.string(hasher.finalize()))
   }
-}
-
-/// Lowercase hex of bytes.
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
-  let digits = Array("0123456789abcdef".utf8)
-  var out: [UInt8] = []
-  for b in bytes {
-    out.append(digits[Int(b >> 4)])
-    out.append(digits[Int(b & 15)])
-  }
-  return String(decoding: out, as: UTF8.self)
 }

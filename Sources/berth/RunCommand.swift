@@ -44,6 +44,8 @@ struct RunCommand: ParsableCommand {
     }
     let stdio: StdioMode = options.tty ? .terminal(stdin: options.interactive) : .inherit(stdin: options.interactive)
     let code = try engine.containers.run(container.id, stdio: stdio)
-    throw ExitCode(code)
+    // Exits with the engine still open: its teardown (closing the database) buys nothing at exit
+    // and costs the run half a millisecond. Every change is already committed.
+    Glibc.exit(code)
   }
 }

@@ -217,7 +217,7 @@ extension RegistryClient {
       throw BerthError(
         .unavailable, "fetching blob \(descriptor.digest): truncated: got \(held) of \(descriptor.size) bytes")
     }
-    let digest = Digest(sha256Hex: hexString(hasher.finalize()))
+    let digest = Digest(sha256Hex: Hex.string(hasher.finalize()))
     guard digest == descriptor.digest else {
       unlink(file)
       throw BerthError.invalid("blob \(descriptor.digest): digest mismatch: got \(digest)")
