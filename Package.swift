@@ -83,7 +83,15 @@ let package = Package(
       ],
       // lld with packed relative relocations (DT_RELR, glibc ≥ 2.36): the dynamic loader's
       // work at every start drops from ~140,000 relocation entries (3 MB to read) to 26 KB.
-      linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]),
+      // --no-export-dynamic undoes the driver's --export-dynamic: nothing looks up berth's own
+      // symbols at run time, and 40,000 exported ones (3 MB of .dynsym, .dynstr and .gnu.hash)
+      // were read by every start: each library symbol the loader binds is looked up in the
+      // executable first, and the runtime's dladdr at start walks the whole .dynsym.
+      linkerSettings: [
+        .unsafeFlags([
+          "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+        ])
+      ]),
     // C: the per-container monitor (logs, reaping, exit file). Linked statically and without
     // Foundation so an idle monitor stays under 2 MB; bfd with --no-warnings silences the
     // static-glibc dlopen notice from the Swift runtime it does not use.

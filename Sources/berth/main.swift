@@ -33,8 +33,19 @@ if let verb = arguments.first == "container" ? arguments.dropFirst().first : arg
   Cgroup.warmMigrations(for: 1)
 }
 
+// The daemon parses only its own arguments, and the helpers berth starts itself theirs without
+// ArgumentParser: parsing from the root builds the argument sets of every command, and each of
+// those asks the Swift runtime for protocol conformances, which scans the binary's whole
+// conformance table (~10 ms of a helper's start, and megabytes of the binary touched). Help
+// goes the usual way.
 do {
-  var command = try Berth.parseAsRoot(arguments)
+  if try HelperCommands.run(arguments) { exit(0) }
+  var command: any ParsableCommand
+  if arguments.first == "daemon", !arguments.contains(where: { ["-h", "--help", "-help", "help"].contains($0) }) {
+    command = try DaemonCommand.parseAsRoot(Array(arguments.dropFirst()))
+  } else {
+    command = try Berth.parseAsRoot(arguments)
+  }
   try command.run()
 } catch let error as BerthError {
   printError("Error: \(error.message)\n")
