@@ -39,9 +39,13 @@ extension APIServer {
   func start(_ id: String) throws {
     let hold = attachments.hasPending(id)
     try engine.containers.startDetached(id, holdForAttach: hold)
+    Trace.mark("monitor reported")
     for connect in attachments.take(id) { connect() }
     let thread = Thread { [self] in
-      if let code = try? engine.containers.wait(id) { exits.record(id, code: code) }
+      if let code = try? engine.containers.wait(id) {
+        Trace.mark("exit seen")
+        exits.record(id, code: code)
+      }
     }
     thread.stackSize = 256 << 10
     thread.start()
@@ -138,6 +142,7 @@ extension APIServer {
     let initial = try engine.containers.get(ref)
     out.startStream(contentType: "application/json")
     let code = waitFor(initial, condition: condition, while: { out.channel.isActive })
+    Trace.mark("wait condition \(condition) met")
     out.writeJSON(["StatusCode": .int(Int64(code ?? initial.exitCode))])
     _ = try? out.endStream().wait()
   }
@@ -153,6 +158,7 @@ extension APIServer {
     var seenStart: String? = sawRunning ? initial.startedAt : nil
     var lastCode: Int32? = nil
     while active() {
+      let generation = exits.generation
       let recorded = exits.current(initial.id)
       if recorded.count > exitsBefore {
         lastCode = recorded.code
@@ -172,7 +178,10 @@ extension APIServer {
         default: lastCode = code
         }
       }
-      exits.waitForChange(timeout: 0.05)
+      // Once it has exited, the exit hook removes a --rm container within milliseconds: the
+      // record is looked at every 5 ms then (the Docker CLI waits for `removed` after every run).
+      let removing = condition == "removed" && lastCode != nil && c.config.host.autoRemove
+      exits.waitForChange(after: generation, timeout: removing ? 0.005 : 0.05)
     }
     return lastCode
   }

@@ -254,20 +254,30 @@ extension APIServer {
     let bootstrap = ClientBootstrap(group: group).channelInitializer { channel in
       channel.eventLoop.makeCompletedFuture {
         try channel.pipeline.syncOperations.addHandler(
-          SourceRelayHandler(client: client, stream: nil, onEnd: { client.closeAfterWrites() }))
+          SourceRelayHandler(
+            client: client, stream: nil,
+            onEnd: {
+              Trace.mark("attach source ended")
+              client.closeAfterWrites()
+            }))
       }
     }
-    for _ in 0..<500 {
-      if let channel = try? bootstrap.connect(unixDomainSocketPath: path).wait() {
+    // The monitor makes its socket just after the helper has reported the start: look for it
+    // every millisecond (a stat), and only now and then whether the container still runs.
+    for attempt in 1...5000 {
+      if FileSystem.exists(path), let channel = try? bootstrap.connect(unixDomainSocketPath: path).wait() {
+        Trace.mark("attach connected")
         channel.writeAndFlush(ByteBuffer(bytes: [mode]), promise: nil)
         relay.connect(to: channel, on: client.eventLoop)
         client.closeFuture.whenComplete { _ in channel.close(promise: nil) }
         return
       }
-      guard client.isActive, let c = try? engine.containers.get(id), [.running, .paused].contains(c.state) else {
-        break
+      if attempt % 20 == 0 {
+        guard client.isActive, let c = try? engine.containers.get(id), [.running, .paused].contains(c.state) else {
+          break
+        }
       }
-      usleep(10_000)
+      usleep(1_000)
     }
     client.closeAfterWrites()
   }

@@ -1,4 +1,5 @@
 import BerthOCI
+import BerthSystem
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -70,6 +71,7 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let path = file?.path { unlink(path) }
         return
       }
+      Trace.mark("request \(head.method) \(head.uri)")
       server.dispatch(request, responder)
     }
   }

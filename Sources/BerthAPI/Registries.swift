@@ -35,27 +35,38 @@ final class Attachments: @unchecked Sendable {
 }
 
 /// The exits of containers the daemon started, so that `wait` gets the code even when the
-/// container is removed at once (`--rm`).
+/// container is removed at once (`--rm`), with a change counter so that a waiter misses no
+/// exit recorded between its look at the container and its sleep.
 final class ExitRecords: @unchecked Sendable {
   private let condition = NSCondition()
   private var exits: [String: (count: Int, code: Int32)] = [:]
+  private var changes = 0
 
   /// How many exits of id were recorded, and the last code.
   func current(_ id: String) -> (count: Int, code: Int32?) {
     condition.withLock { (exits[id]?.count ?? 0, exits[id]?.code) }
   }
 
+  /// The change counter: pass it to `waitForChange` to sleep only when nothing changed since.
+  var generation: Int { condition.withLock { changes } }
+
   /// Records an exit and wakes the waiters.
   func record(_ id: String, code: Int32) {
     condition.withLock {
       exits[id] = ((exits[id]?.count ?? 0) + 1, code)
+      changes += 1
       condition.broadcast()
     }
   }
 
-  /// Sleeps until an exit is recorded or timeout seconds pass.
-  func waitForChange(timeout: TimeInterval) {
-    condition.withLock { _ = condition.wait(until: Date().addingTimeInterval(timeout)) }
+  /// Sleeps until a change after `generation` or timeout seconds pass.
+  func waitForChange(after generation: Int, timeout: TimeInterval) {
+    let deadline = Date().addingTimeInterval(timeout)
+    condition.withLock {
+      while changes == generation {
+        if !condition.wait(until: deadline) { return }
+      }
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import BerthSystem
 import BerthTemplate
 import Foundation
 import NIOCore
@@ -91,6 +92,7 @@ final class Responder: @unchecked Sendable {
   /// Sends the head of a streamed (chunked) response.
   func startStream(contentType: String, status: HTTPResponseStatus = .ok, headers: [(String, String)] = []) {
     guard markStarted() else { return }
+    Trace.mark("stream started")
     let h = head(status, [("Content-Type", contentType), ("Transfer-Encoding", "chunked")] + headers)
     _ = try? channel.writeAndFlush(HTTPServerResponsePart.head(h)).wait()
   }
@@ -114,12 +116,14 @@ final class Responder: @unchecked Sendable {
 
   /// Ends a streamed response.
   func endStream() -> EventLoopFuture<Void> {
+    Trace.mark("stream ended")
     let future = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
     if !keepAlive { future.whenComplete { [channel] _ in channel.close(promise: nil) } }
     return future
   }
 
   private func finish() {
+    Trace.mark("response sent")
     let future = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
     if !keepAlive { future.whenComplete { [channel] _ in channel.close(promise: nil) } }
   }
@@ -135,6 +139,7 @@ final class Responder: @unchecked Sendable {
     return channel.eventLoop.flatSubmit { [switchToRaw] in
       guard channel.isActive else { return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
       channel.writeAndFlush(HTTPServerResponsePart.head(h), promise: nil)
+      Trace.mark("hijacked")
       return switchToRaw(channel, relay)
     }
   }

@@ -95,6 +95,7 @@ extension ContainerService {
         Self.berthExecutable, "--data-root", paths.dataRoot,
         "--exec-root", paths.execRoot, "__exited", id,
       ]
+      Trace.mark("monitor helper: container started")
       MonitorReport.send("ok", to: reportFd)
       var env = ProcessInfo.processInfo.environment.filter { $0.key != "BERTH_ATTACH_HOLD_MS" }
       if holdForAttach { env["BERTH_ATTACH_HOLD_MS"] = "5000" }
@@ -116,6 +117,8 @@ extension ContainerService {
   /// removes a `--rm` container, or restarts it as its policy says (then becomes its monitor
   /// again). Returns when there is nothing more to do.
   public func monitorExited(_ id: String) throws {
+    Trace.mark("exit hook")
+    defer { Trace.mark("exit hook done") }
     guard let c = try? get(id) else { return }
     let (code, finished) = readExitFile(id) ?? (137, Timestamp.now())
     let cgroup = Cgroup(containerID: id)
@@ -123,6 +126,7 @@ extension ContainerService {
     cgroup.remove()
     try recordExit(id, code: code, oom: oom, error: "", finishedAt: finished)
     releaseNetwork(id)
+    Trace.mark("exit recorded, network released")
     if c.config.host.autoRemove {
       try remove(id, force: true)
       return

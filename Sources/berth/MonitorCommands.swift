@@ -12,7 +12,9 @@ struct MonitorCommand: ParsableCommand {
   @Argument var id: String
   @Flag(name: .customLong("hold-for-attach")) var holdForAttach = false
 
-  func run() throws {
+  func run() throws { try Self.run(id: id, holdForAttach: holdForAttach) }
+
+  static func run(id: String, holdForAttach: Bool) throws {
     let engine: Engine
     do {
       engine = try CLI.engine()
@@ -31,9 +33,7 @@ struct ExitedCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "__exited", shouldDisplay: false)
   @Argument var id: String
 
-  func run() throws {
-    try CLI.engine().containers.monitorExited(id)
-  }
+  func run() throws { try CLI.engine().containers.monitorExited(id) }
 }
 
 /// `berth __health ID` (internal): run by berth-monitor every health interval.
@@ -41,7 +41,24 @@ struct HealthCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "__health", shouldDisplay: false)
   @Argument var id: String
 
-  func run() throws {
-    try CLI.engine().containers.runHealthCheck(id)
+  func run() throws { try CLI.engine().containers.runHealthCheck(id) }
+}
+
+/// The helpers berth starts itself (`__monitor`, `__exited`, `__health`) with fixed arguments,
+/// run without ArgumentParser: parsing even one command makes the Swift runtime look up
+/// protocol conformances (each lookup scans the binary's 10,000 conformance records), which was
+/// most of an exit hook's CPU time. Returns false when arguments are not such a helper's.
+enum HelperCommands {
+  static func run(_ arguments: [String]) throws -> Bool {
+    guard arguments.count >= 2, !arguments[1].hasPrefix("-") else { return false }
+    let id = arguments[1]
+    switch (arguments[0], Array(arguments.dropFirst(2))) {
+    case ("__monitor", []): try MonitorCommand.run(id: id, holdForAttach: false)
+    case ("__monitor", ["--hold-for-attach"]): try MonitorCommand.run(id: id, holdForAttach: true)
+    case ("__exited", []): try CLI.engine().containers.monitorExited(id)
+    case ("__health", []): try CLI.engine().containers.runHealthCheck(id)
+    default: return false
+    }
+    return true
   }
 }

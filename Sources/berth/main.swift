@@ -42,15 +42,25 @@ if verb == "run" || verb == "start" || verb == "restart" || verb == "exec" {
 }
 
 // `run` and `create` parse their own flags (RunFlags.swift): ArgumentParser's reflection over
-// their ~75 options would cost every `run` about 15 ms before any work starts.
+// their ~75 options would cost every `run` about 15 ms before any work starts. The daemon parses
+// only its own arguments, and the helpers berth starts itself theirs without ArgumentParser:
+// parsing from the root builds the argument sets of every command, and each of those asks the
+// Swift runtime for protocol conformances, which scans the binary's whole conformance table
+// (~10 ms of a helper's start, and megabytes of the binary touched). Help goes the usual way.
 do {
   if verb == "run" || verb == "create" {
     let rest = Array(arguments[(verbIndex + 1)...])
     try verb == "run" ? RunCommand.run(rest) : CreateCommand.run(rest)
-  } else {
-    var command = try Berth.parseAsRoot(arguments)
-    try command.run()
+    exit(0)
   }
+  if try HelperCommands.run(arguments) { exit(0) }
+  var command: any ParsableCommand
+  if arguments.first == "daemon", !arguments.contains(where: { ["-h", "--help", "-help", "help"].contains($0) }) {
+    command = try DaemonCommand.parseAsRoot(Array(arguments.dropFirst()))
+  } else {
+    command = try Berth.parseAsRoot(arguments)
+  }
+  try command.run()
 } catch let error as UsageError {
   printError(error.text)
   exit(125)

@@ -11,8 +11,12 @@ final class Daemon {
   let socket: String
   private var process: Process?
 
-  init(_ box: Sandbox) throws {
+  /// Extra environment of the daemon process.
+  let environment: [String: String]
+
+  init(_ box: Sandbox, environment: [String: String] = [:]) throws {
     self.box = box
+    self.environment = environment
     socket = box.execRoot + "/berth.sock"
     try start()
   }
@@ -24,6 +28,9 @@ final class Daemon {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: BerthFixture.berth)
     p.arguments = ["--data-root", box.dataRoot, "--exec-root", box.execRoot, "daemon", "-H", "unix://" + socket]
+    if !environment.isEmpty {
+      p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()
@@ -148,6 +155,37 @@ struct DaemonTests {
     #expect(box.berth(["ps"]).out.contains("fromapi"))
     #expect(box.berth(["rm", "-f", "fromapi", "fromcli"]).code == 0)
     #expect(d.docker(["ps", "-aq"]).out.isEmpty)
+  }
+
+  /// The daemon and the helpers it spawns skip the parse of the whole command tree: their
+  /// arguments, help and errors work as before, and a BERTH_TRACE file gets every process's
+  /// marks (the helpers' stderr is /dev/null).
+  @Test func daemonArgumentsHelpersAndTraceFile() throws {
+    let box = try Sandbox()
+    let help = box.berth(["daemon", "--help"])
+    #expect(help.code == 0)
+    #expect(help.out.contains("--insecure-registry"))
+    let bad = box.berth(["daemon", "--no-such-flag"])
+    #expect(bad.code != 0)
+    #expect(bad.err.contains("--no-such-flag"))
+    // The exit hook of a container that is gone does nothing; a helper with arguments it does
+    // not take is refused by the parser.
+    #expect(box.berth(["__exited", String(repeating: "0", count: 64)]).code == 0)
+    #expect(box.berth(["__exited", "abc", "extra"]).code != 0)
+    let trace = box.execRoot + "/trace.log"
+    let d = try Daemon(box, environment: ["BERTH_TRACE": trace])
+    let run = d.docker(["run", "--rm", "busybox", "sh", "-c", "echo hi; exit 4"])
+    #expect(run.code == 4)
+    #expect(run.out == "hi\n")
+    #expect(d.docker(["ps", "-aq"]).out.isEmpty)
+    let marks = (try? String(contentsOfFile: trace, encoding: .utf8)) ?? ""
+    #expect(marks.contains("/containers/create"))
+    #expect(marks.contains("monitor helper: container started"))
+    #expect(marks.contains("exit hook done"))
+    // One line per mark: "trace PID SECONDS.MICROS label", from the daemon and from the helper
+    // (monitor, then exit hook: one process).
+    let pids = Set(marks.split(separator: "\n").map { $0.split(separator: " ")[1] })
+    #expect(pids.count >= 2)
   }
 
   @Test func containersOutliveAKilledDaemon() throws {
