@@ -25,10 +25,13 @@ let package = Package(
     .target(name: "CBerth"),
     // C: the SQLite settings Swift cannot reach (sqlite3_db_config is variadic).
     .target(name: "CBerthSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
-    .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    // libarchive, libdeflate and libseccomp, loaded on first use (CLazyLoad.h); headers from
+    // libarchive-dev, libdeflate-dev and libseccomp-dev.
+    .target(name: "CLazyLoad"),
+    .target(name: "CArchive", dependencies: ["CLazyLoad"]),
     // libdeflate: whole-buffer gzip, twice zlib's speed, for the pieces a push compresses.
-    .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
-    .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+    .target(name: "CDeflate", dependencies: ["CLazyLoad"]),
+    .target(name: "CSeccomp", dependencies: ["CLazyLoad"]),
     // PURE: image-spec and runtime-spec types, references, digests.
     .target(name: "BerthOCI"),
     // PURE: Go text/template subset for `--format`.
