@@ -12,34 +12,14 @@ extension Netlink {
 
   /// Adds an IPv6 address (with its prefix route) to a link.
   public func addAddress(_ address: IPv6Address, prefix: Int, index: Int32, name: String) throws {
-    var m = NetlinkMessage(type: Self.newAddress, flags: Self.flagCreate | Self.flagExclusive)
-    m.append(UInt8(AF_INET6))
-    m.append(UInt8(prefix))
-    m.append(Self.noDAD)
-    m.append(UInt8(0))  // scope universe
-    m.append(UInt32(index))
-    m.attribute(2, address.bytes)  // IFA_LOCAL
-    m.attribute(1, address.bytes)  // IFA_ADDRESS
-    do {
-      try request(m, "add \(address)/\(prefix) to \(name)")
-    } catch let e as SystemError where e.errno == EEXIST {}
+    let m = Self.newAddressMessage(family: AF_INET6, address.bytes, prefix: prefix, flags: Self.noDAD, index: index)
+    try addAddress(m, "\(address)/\(prefix)", to: name)
   }
 
   /// Adds the IPv6 default route via gateway on link index.
   public func addDefaultRoute(via gateway: IPv6Address, index: Int32) throws {
-    var m = NetlinkMessage(type: Self.newRoute, flags: Self.flagCreate | Self.flagExclusive)
-    m.append(UInt8(AF_INET6))
-    m.append(UInt8(0))  // dst_len
-    m.append(UInt8(0))  // src_len
-    m.append(UInt8(0))  // tos
-    m.append(UInt8(254))  // RT_TABLE_MAIN
-    m.append(UInt8(3))  // RTPROT_BOOT
-    m.append(UInt8(0))  // RT_SCOPE_UNIVERSE
-    m.append(UInt8(1))  // RTN_UNICAST
-    m.append(UInt32(0))
-    m.attribute(5, gateway.bytes)  // RTA_GATEWAY
-    m.attribute(4, uint32: UInt32(index))  // RTA_OIF
-    try request(m, "add IPv6 default route via \(gateway)")
+    try request(
+      Self.defaultRouteMessage(family: AF_INET6, gateway.bytes, index: index), "add IPv6 default route via \(gateway)")
   }
 
   /// Turns IPv6 on for a host link (`net.ipv6.conf.NAME.disable_ipv6 = 0`), as Docker does for

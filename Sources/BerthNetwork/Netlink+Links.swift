@@ -68,25 +68,44 @@ extension Netlink {
 
   /// Adds an IPv4 address (with its prefix route) to a link.
   public func addAddress(_ address: IPv4Address, prefix: Int, index: Int32, name: String) throws {
-    var m = NetlinkMessage(type: Self.newAddress, flags: Self.flagCreate | Self.flagExclusive)
-    m.append(UInt8(AF_INET))
-    m.append(UInt8(prefix))
-    m.append(UInt8(0))  // flags
-    m.append(UInt8(0))  // scope universe
-    m.append(UInt32(index))
-    m.attribute(2, address.bytes)  // IFA_LOCAL
-    m.attribute(1, address.bytes)  // IFA_ADDRESS
+    var m = Self.newAddressMessage(family: AF_INET, address.bytes, prefix: prefix, flags: 0, index: index)
     let broadcast = IPv4Subnet(address, prefix: prefix).broadcast
     if prefix < 31 { m.attribute(4, broadcast.bytes) }  // IFA_BROADCAST
-    do {
-      try request(m, "add \(address)/\(prefix) to \(name)")
-    } catch let e as SystemError where e.errno == EEXIST {}
+    try addAddress(m, "\(address)/\(prefix)", to: name)
   }
 
   /// Adds the default route via gateway on link index.
   public func addDefaultRoute(via gateway: IPv4Address, index: Int32) throws {
+    try request(
+      Self.defaultRouteMessage(family: AF_INET, gateway.bytes, index: index), "add default route via \(gateway)")
+  }
+
+  /// RTM_NEWADDR of an address of family (local and peer the same) with its prefix on link index.
+  static func newAddressMessage(family: Int32, _ address: [UInt8], prefix: Int, flags: UInt8, index: Int32)
+    -> NetlinkMessage
+  {
+    var m = NetlinkMessage(type: Self.newAddress, flags: Self.flagCreate | Self.flagExclusive)
+    m.append(UInt8(family))
+    m.append(UInt8(prefix))
+    m.append(flags)
+    m.append(UInt8(0))  // scope universe
+    m.append(UInt32(index))
+    m.attribute(2, address)  // IFA_LOCAL
+    m.attribute(1, address)  // IFA_ADDRESS
+    return m
+  }
+
+  /// Sends an RTM_NEWADDR; an address the link already has is fine.
+  func addAddress(_ m: NetlinkMessage, _ address: String, to name: String) throws {
+    do {
+      try request(m, "add \(address) to \(name)")
+    } catch let e as SystemError where e.errno == EEXIST {}
+  }
+
+  /// RTM_NEWROUTE of family's default route (main table) via gateway on link index.
+  static func defaultRouteMessage(family: Int32, _ gateway: [UInt8], index: Int32) -> NetlinkMessage {
     var m = NetlinkMessage(type: Self.newRoute, flags: Self.flagCreate | Self.flagExclusive)
-    m.append(UInt8(AF_INET))
+    m.append(UInt8(family))
     m.append(UInt8(0))  // dst_len
     m.append(UInt8(0))  // src_len
     m.append(UInt8(0))  // tos
@@ -95,8 +114,8 @@ extension Netlink {
     m.append(UInt8(0))  // RT_SCOPE_UNIVERSE
     m.append(UInt8(1))  // RTN_UNICAST
     m.append(UInt32(0))
-    m.attribute(5, gateway.bytes)  // RTA_GATEWAY
+    m.attribute(5, gateway)  // RTA_GATEWAY
     m.attribute(4, uint32: UInt32(index))  // RTA_OIF
-    try request(m, "add default route via \(gateway)")
+    return m
   }
 }
