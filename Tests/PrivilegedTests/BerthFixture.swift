@@ -34,6 +34,24 @@ enum BerthFixture {
     run("/bin/sh", ["-c", command], stdin: stdin)
   }
 
+  /// Starts a helper server (`path args`) with no stdio; end it with `stop`.
+  static func startServer(_ path: String, _ args: [String]) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    return p
+  }
+
+  /// Ends a helper server and reaps it. SIGKILL: the test process blocks SIGTERM, and the
+  /// children Foundation spawns inherit that mask, so a SIGTERM would stay pending.
+  static func stop(_ server: Process) {
+    kill(server.processIdentifier, SIGKILL)
+    server.waitUntilExit()
+  }
+
   /// Runs a program; returns its exit code, stdout and stderr.
   static func run(_ path: String, _ args: [String], env: [String: String] = [:], stdin: String? = nil)
     -> (code: Int32, out: String, err: String)

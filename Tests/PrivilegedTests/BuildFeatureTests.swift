@@ -62,17 +62,9 @@ struct BuildFeatureTests {
     try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
     try Data("remote\n".utf8).write(to: URL(fileURLWithPath: served + "/file.txt"))
     let port = Int.random(in: 20000...40000)
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    server.arguments = ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, String(port)]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-      // SIGKILL: the test process's blocked signals are inherited, so SIGTERM would stay pending.
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
+    let server = try BerthFixture.startServer(
+      "/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, String(port)])
+    defer { BerthFixture.stop(server) }
     for _ in 0..<50 where BerthFixture.shell("curl -sf -o /dev/null http://127.0.0.1:\(port)/").code != 0 {
       usleep(100_000)
     }

@@ -82,16 +82,8 @@ struct NetworkDNSTests {
           else:
               s.sendto(q[:2] + b"\\x81\\x80\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00" + question, a)
       """
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    server.arguments = ["-c", script]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
+    let server = try BerthFixture.startServer("/usr/bin/python3", ["-c", script])
+    defer { BerthFixture.stop(server) }
     #expect(box.berth(["network", "create", "fwd"]).code == 0)
     box.web(["--name", "local", "--network", "fwd"])
     var out = ""

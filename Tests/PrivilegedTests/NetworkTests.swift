@@ -84,25 +84,18 @@ struct NetworkTests {
       .trimmingCharacters(in: .whitespacesAndNewlines)
     let pid = value("{{.State.Pid}}", "udp")
     // An echo server in the container's network namespace (busybox has no UDP server).
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-    server.arguments = [
-      "-t", pid, "-n", "python3", "-c",
-      """
-      import socket
-      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 7000))
-      while True:
-          data, peer = s.recvfrom(2048); s.sendto(b"pong:" + data, peer)
-      """,
-    ]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-      // SIGKILL: the test process blocks SIGTERM, and python inherits that mask.
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
+    let server = try BerthFixture.startServer(
+      "/usr/bin/nsenter",
+      [
+        "-t", pid, "-n", "python3", "-c",
+        """
+        import socket
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 7000))
+        while True:
+            data, peer = s.recvfrom(2048); s.sendto(b"pong:" + data, peer)
+        """,
+      ])
+    defer { BerthFixture.stop(server) }
     func ask(_ host: String) -> String {
       let family = host.contains(":") ? "AF_INET6" : "AF_INET"
       let script = """
@@ -198,17 +191,9 @@ struct NetworkTests {
     let port = Self.freePort()
     let dir = box.dataRoot + "/../www"
     BerthFixture.shell("mkdir -p \(dir) && echo host-side > \(dir)/index.html")
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/bin/sh")
-    server.arguments = ["-c", "exec python3 -m http.server --bind 0.0.0.0 --directory \(dir) \(port)"]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-      // SIGKILL: Foundation spawns children with SIGTERM blocked.
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
+    let server = try BerthFixture.startServer(
+      "/bin/sh", ["-c", "exec python3 -m http.server --bind 0.0.0.0 --directory \(dir) \(port)"])
+    defer { BerthFixture.stop(server) }
     waitUntil { curl("http://127.0.0.1:\(port)/index.html") == "host-side" }
     let probe = "timeout 3 wget -qO- http://\(Self.hostAddress):\(port)/index.html || true"
     #expect(box.berth(["run", "--rm", "busybox", "sh", "-c", probe]).out == "host-side\n")

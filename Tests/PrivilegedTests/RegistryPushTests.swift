@@ -127,16 +127,9 @@ struct RegistryPushTests {
       "curl -s -o /dev/null -w '%{http_code}' -I http://\(registry.address)/v2/foreign/app/blobs/\(foreign)")
     #expect(head.out == "404")
 
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    server.arguments = ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, "\(port)"]
-    server.standardOutput = FileHandle.nullDevice
-    server.standardError = FileHandle.nullDevice
-    try server.run()
-    defer {
-      kill(server.processIdentifier, SIGKILL)
-      server.waitUntilExit()
-    }
+    let server = try BerthFixture.startServer(
+      "/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, "\(port)"])
+    defer { BerthFixture.stop(server) }
     LocalRegistry.waitForPort(port)
 
     let target = try Sandbox(image: false)
