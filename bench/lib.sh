@@ -5,10 +5,7 @@
 # and berth-init made now.
 berth_binary() {
   if [ -n "${BERTH:-}" ]; then echo "$BERTH"; return; fi
-  local product
-  for product in berth berth-monitor berth-init; do
-    swift build -c release --static-swift-stdlib --product "$product" >/dev/null
-  done
+  scripts/build-release.sh >&2
   echo "$PWD/.build/release/berth"
 }
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 if [ -z "${BERTH:-}" ]; then
-  swift build -c release --static-swift-stdlib --product berth >/dev/null
+  scripts/build-release.sh
   BERTH=$PWD/.build/release/berth
 fi
 work=$(mktemp -d /tmp/berth-bench-pull.XXXXXX)

@@ -13,9 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${BERTH:-}" ]; then
   scripts/deps.sh
-  for product in berth berth-monitor berth-init; do
-    swift build -c release --static-swift-stdlib --product "$product" 2>&1 | grep -v "^\[" || true
-  done
+  scripts/build-release.sh
   BERTH=$PWD/.build/release/berth
 fi
 port=${DEMO_PORT:-4000}

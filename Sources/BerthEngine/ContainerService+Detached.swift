@@ -61,6 +61,9 @@ extension ContainerService {
         + (holdForAttach ? ["--hold-for-attach"] : []))
     if text == "ok" { return }
     _ = berth_wait(pid)
+    // As dockerd: a `--rm` container that fails to start is removed, which is what
+    // `docker run --rm` waits for before it reports the error.
+    if c.config.host.autoRemove { try? remove(c.id, force: true) }
     throw MonitorReport.error(from: text)
   }
 

@@ -220,8 +220,8 @@ extension ContainerService {
     process.terminal = cfg.tty ?? false
 
     var root = RuntimeSpec.Root(
-      path: dir + "/rootfs", lowerDirs: images.layerDirectories(of: imageConfig), upperDir: dir + "/upper",
-      workDir: dir + "/work")
+      path: dir + "/rootfs", lowerDirs: [try InitLayer.directory(in: paths)] + images.layerDirectories(of: imageConfig),
+      upperDir: dir + "/upper", workDir: dir + "/work")
     root.readonly = host.readonlyRootfs
     var mounts = RuntimeSpec.defaultMounts(privileged: host.privileged)
     mounts += Cgroup(containerID: c.id).mounts(privileged: host.privileged)

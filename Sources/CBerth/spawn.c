@@ -113,10 +113,16 @@ static int mkdir_in_root(int rootfd, const char *path, int last_is_file) {
       int pfd = open_in_root(rootfd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY);
       if (pfd < 0) return -1;
       int r;
+      struct stat st;
       if (is_last && last_is_file) {
-        r = openat(pfd, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (r >= 0) close(r);
-        else if (errno == EEXIST || errno == ELOOP) r = 0;
+        // An existing file is left alone: opening it for writing would copy it up from a
+        // lower layer of the overlay.
+        if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) r = 0;
+        else {
+          r = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+          if (r >= 0) close(r);
+          else if (errno == EEXIST) r = 0;
+        }
       } else {
         r = mkdirat(pfd, name, 0755);
         if (r < 0 && errno == EEXIST) r = 0;

@@ -41,6 +41,18 @@ struct ContainerFilesTests {
     box.berth(["rm", "-f", "r1"])
   }
 
+  @Test func theRuntimeWritesNothingIntoTheWritableLayer() throws {
+    // busybox has no /proc, /sys, /dev or /etc/hosts: the shared init layer has the mount points.
+    let run = box.berth(["run", "--name", "quiet", "busybox", "sh", "-c", "cat /etc/hostname; ls -d /proc /sys /dev"])
+    #expect(run.code == 0)
+    let id = box.berth(["inspect", "-f", "{{.Id}}", "quiet"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(run.out == String(id.prefix(12)) + "\n/dev\n/proc\n/sys\n")
+    let upper = box.dataRoot + "/containers/\(id)/upper"
+    #expect(try FileManager.default.contentsOfDirectory(atPath: upper) == [])
+    #expect(box.berth(["diff", "quiet"]).out == "")
+    box.berth(["rm", "quiet"])
+  }
+
   @Test func commitMakesAnImageWithTheChangesAndConfig() throws {
     box.berth([
       "run", "-d", "--name", "c1", "-e", "GREETING=hi", "-w", "/tmp", "busybox", "sh", "-c",

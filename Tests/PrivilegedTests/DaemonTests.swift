@@ -92,6 +92,10 @@ struct DaemonTests {
     #expect(failing.err == "err\n")
     let cat = d.docker(["run", "--rm", "-i", "busybox", "cat"], stdin: "from stdin\n")
     #expect(cat.out == "from stdin\n")
+    // A --rm container that fails to start is removed, which is what the CLI waits for.
+    let missing = d.docker(["run", "--rm", "busybox", "/nonexistent"])
+    #expect(missing.code == 127)
+    #expect(missing.err.contains("/nonexistent"))
     #expect(d.docker(["ps", "-aq"]).out.isEmpty)
   }
 
