@@ -84,6 +84,7 @@ public final class ContainerService: Sendable {
     let settings = ContainerSettings(
       config: config, host: host, argv: run.argv, mountPoints: mountPoints.isEmpty ? nil : mountPoints)
     let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    SettingsCache.remember(settings, as: json)
     let now = Timestamp.now()
     do {
       try store.write { db in

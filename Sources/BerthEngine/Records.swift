@@ -73,8 +73,7 @@ public struct ContainerRecord: Sendable {
     name = row["name"]
     imageID = try Digest(parsing: row["image_id"])
     imageName = row["image_name"]
-    let json: String = row["config"]
-    config = try JSONDecoder().decode(ContainerSettings.self, from: Data(json.utf8))
+    config = try SettingsCache.decode(row["config"])
     state = ContainerState(rawValue: row["state"]) ?? .dead
     pid = row["pid"]
     pidStart = UInt64(row["pid_start"] as Int64)
