@@ -35,13 +35,16 @@ grind=(valgrind -q --tool=callgrind --demangle=no)
 "${grind[@]}" --callgrind-out-file="$work/daemon.%p.cg" \
   "${berth[@]}" daemon -H "unix://$work/berth.sock" >"$work/daemon.log" 2>&1 &
 daemon=$!
-docker=(timeout -s KILL 120 docker -H "unix://$work/berth.sock")
-for _ in $(seq 1 300); do "${docker[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
-"${docker[@]}" import "$work/busybox.tar" busybox >/dev/null
-for _ in 1 2 3; do "${docker[@]}" run --rm busybox true; done
-"${docker[@]}" run --rm --network none busybox true
-"${docker[@]}" ps -a >/dev/null
-sleep 2
+drive() { # socket: what both profiles make a fresh daemon do (through the Docker CLI)
+  local docker=(timeout -s KILL 120 docker -H "unix://$1")
+  for _ in $(seq 1 300); do "${docker[@]}" version >/dev/null 2>&1 && break; sleep 0.2; done
+  "${docker[@]}" import "$work/busybox.tar" busybox >/dev/null
+  for _ in 1 2 3; do "${docker[@]}" run --rm busybox true; done
+  "${docker[@]}" run --rm --network none busybox true
+  "${docker[@]}" ps -a >/dev/null
+  sleep 1
+}
+drive "$work/berth.sock"
 kill -TERM "$daemon"
 wait "$daemon" || true
 daemon=
@@ -68,12 +71,7 @@ faults() { # the workload's page faults, as order-file.py --faults reads them
   perf record -q -e page-faults -c 1 -d -o "$data" -- \
     .build/release/berth "${roots[@]}" daemon -H "unix://$work/pf.sock" >/dev/null 2>&1 &
   pid=$!
-  local pf=(timeout -s KILL 60 docker -H "unix://$work/pf.sock")
-  for _ in $(seq 1 100); do "${pf[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
-  "${pf[@]}" import "$work/busybox.tar" busybox >/dev/null
-  for _ in 1 2 3; do "${pf[@]}" run --rm busybox true; done
-  "${pf[@]}" ps -a >/dev/null
-  sleep 1
+  drive "$work/pf.sock"
   kill -INT "$pid"
   wait "$pid" || true
   .build/release/berth "${roots[@]}" __networks-cleanup

@@ -20,7 +20,8 @@ enum InitLayer {
   static func directory(in paths: Paths) throws -> String {
     let dir = paths.dataRoot + "/init-layer"
     if FileSystem.isDirectory(dir) { return dir }
-    let aside = paths.tmp + "/init-layer-\(getpid())"
+    // "name-pid": Recovery removes what a crashed process left in tmp by the pid's field.
+    let aside = paths.tmp + "/initlayer-\(getpid())"
     try? FileSystem.removeTree(aside)
     try FileSystem.makeDirectory(aside)
     for name in directories { try FileSystem.makeDirectory(aside + "/" + name) }
