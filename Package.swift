@@ -73,7 +73,7 @@ let package = Package(
       name: "BerthAPI",
       dependencies: [
         "BerthEngine", "BerthNetwork", "BerthOCI", "BerthRuntime", "BerthSystem", "BerthTemplate", "CBerth",
-        .product(name: "NIOCore", package: "swift-nio"),
+        "CLazyLoad", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -94,11 +94,12 @@ let package = Package(
       // `run` and the daemon execute, so they share about 6 MB of pages instead of faulting in
       // pages all over 27 MB of code; it needs the function sections of
       // scripts/build-release.sh. Names the binary lacks are skipped without a warning.
+      // scripts/private-text.ld gathers the private functions, which have no name to order.
       linkerSettings: [
         .unsafeFlags([
           "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
           "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/berth.order",
-          "-Xlinker", "--no-warn-symbol-ordering",
+          "-Xlinker", "--no-warn-symbol-ordering", "-Xlinker", "\(Context.packageDirectory)/scripts/private-text.ld",
         ])
       ]),
     // C: the per-container monitor (logs, reaping, exit file). Linked statically and without

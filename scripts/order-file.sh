@@ -42,7 +42,7 @@ drive() { # socket: what both profiles make a fresh daemon do (through the Docke
   for _ in 1 2 3; do "${docker[@]}" run --rm busybox true; done
   "${docker[@]}" run --rm --network none busybox true
   "${docker[@]}" ps -a >/dev/null
-  sleep 1
+  sleep 11 # two periods of the daemon's idle release (IdleMemory): libarchive unloaded
 }
 drive "$work/berth.sock"
 kill -TERM "$daemon"
@@ -62,9 +62,10 @@ relink
 
 # Callgrind misses some functions that run natively (helpers, aliases of folded code): append
 # the functions whose code still page-faults outside the ordered part, the same workload run
-# natively under perf (page-fault events, children followed), and relink; up to four rounds,
+# natively under perf (page-fault events, children followed), and relink; up to eight rounds,
 # fewer when one finds nothing new (each round finds what the 64 KB mapped around the last
-# round's faults hid).
+# round's faults hid). Private functions have no name to list: scripts/private-text.ld gathers
+# them instead.
 faults() { # the workload's page faults, as order-file.py --faults reads them
   local data=$work/faults.data roots=(--data-root "$work/pf-data" --exec-root "$work/pf-exec") pid
   rm -rf "$work/pf-data" "$work/pf-exec"
@@ -80,7 +81,7 @@ faults() { # the workload's page faults, as order-file.py --faults reads them
   for f in "$data" "$data.run"; do perf script -i "$f" --show-mmap-events -F pid,addr,ip,dso 2>/dev/null; done
 }
 command -v perf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null
-for _ in 1 2 3 4; do
+for _ in 1 2 3 4 5 6 7 8; do
   faults >"$work/faults.txt"
   added=$(python3 scripts/order-file.py .build/release/berth scripts/berth.order --faults "$work/faults.txt")
   echo "$added"

@@ -1,5 +1,6 @@
 import BerthEngine
 import BerthOCI
+import BerthRuntime
 import BerthSystem
 import Foundation
 import NIOCore
@@ -42,10 +43,12 @@ public final class APIServer: Sendable {
   /// Where large request bodies are spilled.
   let temporaryDirectory: String
   private let channels = ChannelList()
+  private let idleMemory = IdleMemory()
 
   /// Makes a server on engine; nothing listens until `listen`.
   public init(engine: Engine, threads: Int = 2) throws {
     self.engine = engine
+    IdleMemory.limitArenas()
     group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
     temporaryDirectory = engine.paths.dataRoot + "/tmp/api"
     try FileSystem.makeDirectory(temporaryDirectory, mode: 0o700)
@@ -64,8 +67,16 @@ public final class APIServer: Sendable {
       throw BerthError(.unavailable, "cannot listen on \(path): \(error)")
     }
     chmod(path, 0o660)
-    if let groupName, let entry = getgrnam(groupName) { chown(path, 0, entry.pointee.gr_gid) }
+    if let groupName, let gid = Self.groupID(groupName) { chown(path, 0, gid) }
     channels.add(channel)
+  }
+
+  /// The id of the host's group `name` (a name in /etc/group, or a number), nil when unknown.
+  /// Read from the file, not through NSS: getgrnam would load libnss_systemd into the daemon for
+  /// good (300 KB) for one lookup at start.
+  static func groupID(_ name: String) -> gid_t? {
+    let file = (try? FileSystem.read("/etc/group")).map { String(decoding: $0, as: UTF8.self) }
+    return try? UserLookup.resolve("0:\(name)", passwd: nil, group: file).gid
   }
 
   /// Listens on TCP (`tcp://127.0.0.1:2375`). Without client verification the API is root on
@@ -113,6 +124,7 @@ public final class APIServer: Sendable {
   /// Serves until every listening socket is closed.
   public func run() throws {
     Reaper.start()
+    idleMemory.start(on: group.next())
     for channel in channels.all { try channel.closeFuture.wait() }
   }
 
@@ -124,6 +136,7 @@ public final class APIServer: Sendable {
 
   /// Runs a request on a thread of its own.
   func dispatch(_ request: APIRequest, _ responder: Responder) {
+    idleMemory.requestDispatched()
     let thread = Thread { [self] in
       do {
         try Router.handle(request, responder, server: self)

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-static struct berth_lazy_library deflate = {"libdeflate.so.0", "libdeflate0", NULL};
+static struct berth_lazy_library deflate = {.soname = "libdeflate.so.0", .package = "libdeflate0"};
 #define LAZY(name) BERTH_LAZY(deflate, name)
 
 struct libdeflate_compressor *libdeflate_alloc_compressor(int a0) { return LAZY(libdeflate_alloc_compressor)(a0); }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include "CSeccomp.h"
 
-static struct berth_lazy_library seccomp = {"libseccomp.so.2", "libseccomp2", NULL};
+static struct berth_lazy_library seccomp = {.soname = "libseccomp.so.2", .package = "libseccomp2"};
 #define LAZY(name) BERTH_LAZY(seccomp, name)
 
 int seccomp_arch_add(scmp_filter_ctx a0, uint32_t a1) { return LAZY(seccomp_arch_add)(a0, a1); }

@@ -22,6 +22,7 @@
 #ifndef CBERTH_H
 #define CBERTH_H
 
+#include <malloc.h>  // mallopt, malloc_trim: not in Swift's Glibc module
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
