@@ -157,6 +157,8 @@ extension APIServer {
     var sawRunning = live.contains(initial.state)
     var seenStart: String? = sawRunning ? initial.startedAt : nil
     var lastCode: Int32? = nil
+    let began = ContinuousClock.now
+    var exitSeen: ContinuousClock.Instant? = nil
     while active() {
       let generation = exits.generation
       let recorded = exits.current(initial.id)
@@ -178,10 +180,18 @@ extension APIServer {
         default: lastCode = code
         }
       }
-      // Once it has exited, the exit hook removes a --rm container within milliseconds: the
-      // record is looked at every 5 ms then (the Docker CLI waits for `removed` after every run).
+      // The exit of a container the daemon started wakes this at once (`exits`); what else can
+      // change (a container the CLI started, a removal by the exit hook) is read from the record:
+      // every 50 ms for 2 s, then every 0.5 s, so a long wait costs next to nothing (each read
+      // is a query). Once it has exited, the exit hook removes a --rm container within
+      // milliseconds: the record is read every 5 ms for a second then (the Docker CLI waits for
+      // `removed` after every run).
       let removing = condition == "removed" && lastCode != nil && c.config.host.autoRemove
-      exits.waitForChange(after: generation, timeout: removing ? 0.005 : 0.05)
+      if removing && exitSeen == nil { exitSeen = .now }
+      let now = ContinuousClock.now
+      var pace = now - began < .seconds(2) ? 0.05 : 0.5
+      if removing, let exitSeen, now - exitSeen < .seconds(1) { pace = 0.005 }
+      exits.waitForChange(after: generation, timeout: pace)
     }
     return lastCode
   }

@@ -56,12 +56,17 @@ extension ContainerService {
     guard [.running, .paused, .restarting].contains(c.state) else { return c.exitCode }
     if c.pid > 0 && Processes.isAlive(pid: c.pid, startTime: c.pidStart) { _ = berth_wait_exit(c.pid, -1) }
     // The exit file is there as soon as the monitor has reaped it: looked for every 2 ms (an
-    // open), the record (a query) every 10 ms.
+    // open), the record (a query) every 10 ms. A monitor that was killed writes none: its
+    // container's exit is recorded as recovery does.
     for attempt in 1...5000 {
       if let (code, _) = readExitFile(c.id) { return code }
       if attempt % 5 == 0 {
         guard let now = try? get(c.id) else { break }
         if ![.running, .paused, .restarting].contains(now.state) { return now.exitCode }
+        if !Processes.isAlive(pid: now.monitorPID, startTime: now.monitorStart) {
+          try Recovery(paths: paths, store: store, content: images.content, layers: images.layers).run()
+          break
+        }
       }
       usleep(2_000)
     }

@@ -86,8 +86,15 @@ struct DetachedTests {
     let monitor = BerthFixture.shell("pgrep -f 'berth-monitor .*\(id)' | head -1").out
     let monitorPID = Int32(monitor.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     #expect(monitorPID > 0)
+    // A `wait` that began before: no exit file will come, and it records the exit itself
+    // instead of polling for one (it used to give up after 10 s, the container still "running").
+    let waiting = try box.background(["wait", "orphan"])
+    usleep(300_000)
     kill(monitorPID, SIGKILL)
     waitUntil { kill(pid, 0) != 0 }
+    waitUntil(seconds: 3) { !waiting.isRunning }
+    #expect(!waiting.isRunning)
+    if waiting.isRunning { waiting.terminate() }
     #expect(box.berth(["ps", "-a"]).out.contains("Exited (137)"))
     #expect(box.berth(["rm", "orphan"]).code == 0)
   }
