@@ -35,7 +35,7 @@ struct berth_lazy_library {
   bool unloadable;
   /// The dlopen handle once loaded.
   void *handle;
-  /// Objects made through BERTH_LAZY_MAKE and not yet freed through BERTH_LAZY_FREE.
+  /// Objects made through BERTH_LAZY_MAKE and not yet counted freed by berth_lazy_freed.
   long live;
   /// Whether an object was made since the last berth_lazy_unload_idle.
   bool used;
