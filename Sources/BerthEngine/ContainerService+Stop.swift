@@ -64,7 +64,7 @@ extension ContainerService {
         guard let now = try? get(c.id) else { break }
         if ![.running, .paused, .restarting].contains(now.state) { return now.exitCode }
         if !Processes.isAlive(pid: now.monitorPID, startTime: now.monitorStart) {
-          try Recovery(paths: paths, store: store, content: images.content, layers: images.layers).run()
+          try recover()
           break
         }
       }
@@ -95,6 +95,11 @@ extension ContainerService {
       if !Processes.isAlive(pid: now.monitorPID, startTime: now.monitorStart) { break }
       usleep(5_000)
     }
+    try recover()
+  }
+
+  /// Records the exits of containers whose monitor is gone (and the rest of `Recovery`).
+  private func recover() throws {
     try Recovery(paths: paths, store: store, content: images.content, layers: images.layers).run()
   }
 }
